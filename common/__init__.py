@@ -1,0 +1,1 @@
+"""Small helpers every app may use: audit context, text normalisation, service errors."""

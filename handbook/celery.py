@@ -1,0 +1,41 @@
+"""The Celery app. Periodic tasks are defined here and nowhere else."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+from handbook.env import env_int
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "handbook.settings")
+
+app = Celery("handbook")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Scan-and-send: reminders and retries are found in the database every minute, so no task
+# waits in the broker with a far-future ETA (which would outlive the visibility timeout).
+SCAN_SECONDS = env_int("HANDBOOK_SCAN_SECONDS", 60, minimum=1)
+
+# django-celery-beat's DatabaseScheduler copies this into its tables at start; exactly one
+# beat process runs (make run, docker-compose's `beat` service). A scan that waited longer
+# than its period is dropped (`expires`): the next one does the same work.
+app.conf.beat_schedule = {
+    "meeting-reminders": {
+        "task": "meetings.tasks.scan_reminders", "schedule": SCAN_SECONDS, "options": {"expires": SCAN_SECONDS},
+    },
+    "secretary-nudges": {
+        "task": "meetings.tasks.scan_nudges", "schedule": crontab(minute="*/5"), "options": {"expires": 300},
+    },
+    "delivery-sweep": {
+        "task": "notifications.tasks.sweep", "schedule": SCAN_SECONDS, "options": {"expires": SCAN_SECONDS},
+    },
+    # Keep every regular series scheduled 12 months ahead (meetings.tasks.extend_series).
+    "series-extend-monthly": {"task": "meetings.tasks.extend_series", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    # Forget member-import uploads left unconfirmed or failed (they hold personal data).
+    "member-imports-cleanup": {"task": "members.tasks.forget_stale_member_imports", "schedule": crontab(hour=3, minute=15)},
+    # Start again the exports whose task was lost (broker down, worker killed).
+    "export-jobs-resume": {"task": "reports.export_jobs_resume", "schedule": crontab(minute="*/5"), "options": {"expires": 300}},
+    # Recompute this year's roll-ups from the source and snapshot adoption (rollups.tasks).
+    "rollups-rebuild-nightly": {"task": "rollups.rebuild", "schedule": crontab(hour=1, minute=30)},
+}

@@ -1,0 +1,7 @@
+"""Values every template needs."""
+
+from django.conf import settings
+
+
+def site(request):
+    return {"DEMO": settings.DEMO}

@@ -1,0 +1,377 @@
+"""Settings for the handbook, read from the environment (see .env.example).
+
+With no DATABASE_URL an embedded PostgreSQL (pgserver) is started in var/pgdata; with no
+REDIS_URL the Celery broker is a folder (kombu's filesystem transport) and the cache a
+folder too. Production sets both, plus DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from handbook import embedded
+from handbook.env import env_bool, env_int, env_list, env_str, env_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = embedded.VAR_DIR
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# The demo (`make run`) turns off what a laptop on http://localhost cannot do.
+DEMO = env_bool("HANDBOOK_DEMO", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or DEMO or env_bool("HANDBOOK_TESTING", False)):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Set it to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    SECRET_KEY = "insecure-development-key-" + "x" * 40
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("HANDBOOK_SITE_URL", "http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    "django_htmx",
+    "csp",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "common",
+    "cells",
+    "members",
+    "notifications",
+    "meetings",
+    "rollups",
+    "reports",
+    "api",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "notifications.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.OfficerMFAMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
+]
+
+ROOT_URLCONF = "handbook.urls"
+WSGI_APPLICATION = "handbook.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "handbook.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database: PostgreSQL only -------------------------------------------------------
+DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql")) or embedded.database_url()
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    )
+}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: broker and cache ------------------------------------------------------------
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "handbook",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    # A folder cache is shared by all processes of one machine, which is what allauth's
+    # rate limits need; locmem would give each gunicorn worker its own counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# --- Celery -------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)}
+    if REDIS_URL
+    else embedded.broker_folders()
+)
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ALWAYS_EAGER = False
+
+# --- Authentication (django-allauth) ----------------------------------------------------
+AUTH_USER_MODEL = "members.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sổ tay Đảng viên] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Addresses are not verified (accounts come from officers), so TOTP must not wait for it.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_TOTP_ISSUER = "Sổ tay Đảng viên"
+# Officers (secretaries, committee members, admins) must turn on TOTP before they work.
+HANDBOOK_REQUIRE_OFFICER_MFA = env_bool("HANDBOOK_REQUIRE_OFFICER_MFA", not DEMO)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Language and time -------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["handbook.formats"]
+
+# --- Static and uploaded files ----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Production serves hashed, compressed files collected by `collectstatic`; development and
+# the demo serve straight from the source folders (no collectstatic needed).
+_PRODUCTION_STATIC = not (DEBUG or DEMO or env_bool("HANDBOOK_TESTING", False))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _PRODUCTION_STATIC
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not _PRODUCTION_STATIC
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# Largest meeting document a secretary may post (PDF, DOCX, XLSX, JPEG, PNG).
+HANDBOOK_DOCUMENT_MAX_MB = env_int("HANDBOOK_DOCUMENT_MAX_MB", 10, minimum=1, maximum=100)
+
+# --- Email ---------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if (DEBUG or DEMO)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sổ tay Đảng viên <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security --------------------------------------------------------------------------------
+SECURE_DEFAULTS = not (DEBUG or DEMO)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", SECURE_DEFAULTS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_DEFAULTS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE_DEFAULTS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# --- REST API (api/) -------------------------------------------------------------------------
+# Bearer tokens first: its `WWW-Authenticate` makes an unauthenticated call a 401, not a 403.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JSONContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.WriteThrottle"],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Read at each request (api.throttles), so tests and operators can change them without a restart.
+# "N/<count><unit>": 5/5m is five in five minutes.
+HANDBOOK_API_THROTTLE_RATES = {
+    "sign_in": env_str("HANDBOOK_API_SIGN_IN_RATE", "10/m"),
+    "sign_in_login": env_str("HANDBOOK_API_SIGN_IN_LOGIN_RATE", "10/10m"),
+    "mfa": env_str("HANDBOOK_API_MFA_RATE", "5/5m"),
+    "write": env_str("HANDBOOK_API_WRITE_RATE", "60/m"),
+}
+HANDBOOK_API_TOKEN_DAYS = env_int("HANDBOOK_API_TOKEN_DAYS", 90, minimum=1, maximum=366)
+HANDBOOK_API_MFA_CHALLENGE_SECONDS = 300
+# A roll call of a large cell is a few kilobytes; nothing the API takes comes near this.
+HANDBOOK_API_MAX_BODY_BYTES = 256 * 1024
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sổ tay Đảng viên API",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # In the order a mobile app meets them.
+    "TAGS": [
+        {"name": "Sign-in and tokens", "description": "A token for this device, the second factor, signing out."},
+        {"name": "Me", "description": "The signed-in member: record, cells, roles, calendar address."},
+        {"name": "Meetings", "description": "Meetings of the member's cells; scheduling and the roll call for officers."},
+        {"name": "Roster", "description": "A cell's members, for its officers and the committees above."},
+        {"name": "Committee", "description": "The organisations a committee seat opens, their cells and figures."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "cells.models.Organization.Kind",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "AttendanceStatusEnum": "meetings.models.Attendance.Status",
+        "DocumentKindEnum": "meetings.models.MeetingDocument.Kind",
+        "MemberStatusEnum": "members.models.MemberStatus",
+        "MembershipKindEnum": "members.models.CellMembership.Kind",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess_schema",
+    ],
+}
+
+# --- Rules of the work (DOMAIN.md): numbers that change every few years --------------------
+HANDBOOK_RULES = {
+    "regular_meeting_day": env_int("HANDBOOK_REGULAR_MEETING_DAY", 1, minimum=1, maximum=28),
+    "regular_meeting_minutes": 90,
+    "thematic_meeting_minutes": 120,
+    "documents_days_before": 1,
+    "minutes_within_days": 2,
+    "unexcused_absences_for_removal": 3,
+    "probation_months": 12,
+    "attendance_bands": [90, 75, 65],
+    "reminder_offsets_minutes": [3 * 24 * 60, 2 * 60],
+    # Nudges to secretaries (meetings/reminders.py).
+    "next_month_schedule_by_day": 25,
+    "roll_call_within_hours": 24,
+    "probation_notice_days": 30,
+    "badge_years": [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90],
+    "badge_presentation_days": [(2, 3), (5, 19), (9, 2), (11, 7)],  # (month, day)
+    "badge_notice_days": 30,
+    "nudge_hour": 8,  # date-based nudges go out from this local hour
+    "nudge_catch_up_days": 7,  # a nudge missed for longer than this is no longer sent
+}
+
+# --- Notifications (notifications/): the delivery ledger ----------------------------------
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6, minimum=1)
+# Backoff after a temporary failure: first wait, doubled each attempt, capped; the cap stays
+# well below the broker's visibility timeout (see notifications.services.delivery.retry_delay).
+NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60, minimum=1)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 900, minimum=1)
+# A delivery still waiting this long after it was enqueued lost its task (a folder broker
+# forgets on a crash, an outage drops a publish): the sweep enqueues it again.
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", 600, minimum=1)
+NOTIFICATIONS_CHUNK_SIZE = env_int("NOTIFICATIONS_CHUNK_SIZE", 100, minimum=1)
+
+# --- Logging: everything to stdout ------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step, and each screen-only @media rule it skips.
+    "loggers": {"pgserver": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
+}
