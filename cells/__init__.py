@@ -1,0 +1,1 @@
+"""The organisation tree: provinces, committees, cells and party groups, at any depth."""

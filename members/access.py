@@ -1,0 +1,185 @@
+"""The one module that answers "what may this user see and change".
+
+Every view, API call and export starts from `scope_for(user)` and the querysets below;
+anything outside them is a 404. Rules (DOMAIN.md):
+
+- a member sees their own record and the meetings of their cells (home and temporary);
+- a cell's secretary, deputy secretary and cell committee manage that cell;
+- a seat on a standing, executive or organisation committee opens the whole subtree of
+  that committee's organisation, read-only;
+- superusers see and change everything.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cells.models import Organization
+from members.models import OFFICER_ROLES, CellMembership, CommitteeSeat, Member
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_superuser: bool
+    member_id: int | None
+    member_cell_ids: frozenset[int]  # cells the member belongs to now (home or temporary)
+    home_cell_id: int | None
+    managed_cell_ids: frozenset[int]  # cells where the member is an officer now
+    oversight: tuple[tuple[int, str], ...]  # (organisation id, path) of committee seats held now
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_officer(self) -> bool:
+        return self.is_superuser or bool(self.managed_cell_ids) or bool(self.oversight)
+
+    @property
+    def oversight_paths(self) -> tuple[str, ...]:
+        return tuple(path for _, path in self.oversight)
+
+    def oversees_path(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.oversight_paths)
+
+
+ANONYMOUS = Scope(None, False, None, frozenset(), None, frozenset(), ())
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed in at most two queries and cached on the user object."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_handbook_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        CellMembership.objects.current()
+        .filter(member__user_id=user.pk)
+        .values_list("member_id", "cell_id", "kind", "role")
+    )
+    seats = list(
+        CommitteeSeat.objects.current()
+        .filter(member__user_id=user.pk)
+        .values_list("member_id", "organization_id", "organization__path")
+    )
+    member_id = memberships[0][0] if memberships else (seats[0][0] if seats else None)
+    if member_id is None:
+        member_id = Member.objects.filter(user_id=user.pk).values_list("id", flat=True).first()
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        member_id=member_id,
+        member_cell_ids=frozenset(cell for _, cell, _, _ in memberships),
+        home_cell_id=next((cell for _, cell, kind, _ in memberships if kind == CellMembership.Kind.HOME), None),
+        managed_cell_ids=frozenset(cell for _, cell, _, role in memberships if role in OFFICER_ROLES),
+        oversight=tuple(sorted({(org, path) for _, org, path in seats})),
+    )
+    user._handbook_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after a change that may alter it (a role, a membership)."""
+    if user is not None and hasattr(user, "_handbook_scope"):
+        del user._handbook_scope
+
+
+def _under_oversight(scope: Scope, path_field: str) -> Q:
+    paths = scope.oversight_paths
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
+
+
+# --- Organisations and cells -------------------------------------------------------------
+
+def organizations_visible(scope: Scope) -> QuerySet[Organization]:
+    qs = Organization.objects.all()
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(pk__in=scope.member_cell_ids | scope.managed_cell_ids) | _under_oversight(scope, "path"))
+
+
+def cells_visible(scope: Scope) -> QuerySet[Organization]:
+    return organizations_visible(scope).cells()
+
+
+def cells_managed(scope: Scope) -> QuerySet[Organization]:
+    qs = Organization.objects.cells()
+    return qs if scope.is_superuser else qs.filter(pk__in=scope.managed_cell_ids)
+
+
+def organizations_overseen(scope: Scope) -> QuerySet[Organization]:
+    """Organisations whose dashboards the user may open (their committee subtrees)."""
+    qs = Organization.objects.all()
+    return qs if scope.is_superuser else qs.filter(_under_oversight(scope, "path"))
+
+
+def can_see_cell(scope: Scope, cell: Organization) -> bool:
+    return (
+        scope.is_superuser
+        or cell.pk in scope.member_cell_ids
+        or cell.pk in scope.managed_cell_ids
+        or scope.oversees_path(cell.path)
+    )
+
+
+def can_manage_cell(scope: Scope, cell: Organization) -> bool:
+    return scope.is_superuser or cell.pk in scope.managed_cell_ids
+
+
+def get_cell_for_manager(scope: Scope, public_id) -> Organization:
+    """A cell the user manages, or 404 (never 403: outsiders learn nothing)."""
+    cell = cells_managed(scope).filter(public_id=public_id).first()
+    if cell is None:
+        raise Http404
+    return cell
+
+
+def get_cell_for_viewer(scope: Scope, public_id) -> Organization:
+    cell = cells_visible(scope).filter(public_id=public_id).first()
+    if cell is None:
+        raise Http404
+    return cell
+
+
+# --- Members -------------------------------------------------------------------------------
+
+def _on_rolls_memberships() -> QuerySet[CellMembership]:
+    # A membership ending later (a removal dated ahead) keeps the member on the rolls until
+    # then, as scope_for's current() does for officers.
+    return CellMembership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+
+
+def members_visible(scope: Scope) -> QuerySet[Member]:
+    """Records the user may read: their own, their managed cells' rolls, their subtrees'."""
+    qs = Member.objects.all()
+    if scope.is_superuser:
+        return qs
+    condition = Q(pk=scope.member_id) if scope.member_id else Q(pk__in=[])
+    open_memberships = _on_rolls_memberships()
+    if scope.managed_cell_ids:
+        condition |= Q(pk__in=open_memberships.filter(cell_id__in=scope.managed_cell_ids).values("member_id"))
+    if scope.oversight:
+        condition |= Q(pk__in=open_memberships.filter(_under_oversight(scope, "cell__path")).values("member_id"))
+    return qs.filter(condition)
+
+
+def members_managed(scope: Scope) -> QuerySet[Member]:
+    """Records the user may change: the rolls of the cells they manage."""
+    qs = Member.objects.all()
+    if scope.is_superuser:
+        return qs
+    return qs.filter(
+        pk__in=_on_rolls_memberships().filter(cell_id__in=scope.managed_cell_ids).values("member_id")
+    )
+
+
+def can_manage_member(scope: Scope, member: Member) -> bool:
+    return members_managed(scope).filter(pk=member.pk).exists()

@@ -1,0 +1,65 @@
+"""Admin for superusers: accounts, member records and positions (read the audit in pghistory)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from members.models import CellMembership, CommitteeSeat, Member, MemberImport, MemberStatusChange, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_superuser", "last_login")
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = MemberStatusChange
+    extra = 0
+    fields = ("status", "effective_date", "decision_ref", "note", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    # Status changes go through members.services.member_change_status, which keeps the
+    # record in step; the admin shows the history only.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = CellMembership
+    extra = 0
+    raw_id_fields = ("cell",)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "party_card_number", "status", "gender", "date_of_birth", "phone")
+    list_filter = ("status", "gender", "workplace_kind", "far_from_home")
+    search_fields = ("full_name", "search_name", "party_card_number", "citizen_id", "phone")
+    raw_id_fields = ("user",)
+    readonly_fields = ("status", "status_since")
+    inlines = [MembershipInline, StatusChangeInline]
+
+
+@admin.register(CommitteeSeat)
+class CommitteeSeatAdmin(admin.ModelAdmin):
+    list_display = ("member", "body", "organization", "title", "start_date", "end_date")
+    list_filter = ("body",)
+    raw_id_fields = ("member", "organization")
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(admin.ModelAdmin):
+    """Read-only: imports are made and written from the cell's import page."""
+
+    list_display = ("original_name", "cell", "status", "rows_total", "created_count", "updated_count", "created_by",
+                    "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("cell", "created_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
