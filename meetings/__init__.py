@@ -1,0 +1,1 @@
+"""Cell meetings: scheduling, who is summoned, roll call."""

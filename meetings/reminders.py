@@ -1,0 +1,503 @@
+"""Who is told what, and when: meeting reminders, change notices and nudges to secretaries.
+
+The rules take `now` and return what is due as dispatch requests, each named by a key
+that says what it is about ("meeting:12:reminder:4320@20261205T1930"); notifications (the
+floor below) records each key once in its ledger and delivers it. The kinds registered
+here tell that floor whom a message reaches and what it says; their templates are in
+meetings/templates/meetings/email/. Numbers come from settings.HANDBOOK_RULES and the
+organisation settings (DOMAIN.md: they change every few years).
+
+Receivers at the bottom only enqueue work once the transaction commits.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cells.models import Organization
+from cells.selectors import organization_settings
+from meetings import signals
+from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
+from meetings.selectors import summoned_members
+from members.models import CellMembership, CommitteeSeat, Member, MemberStatus, Role
+from notifications import kinds
+from notifications.services.dispatch import DispatchRequest
+
+REMINDER = "meeting_reminder"
+POSTPONED = "meeting_postponed"
+CANCELLED = "meeting_cancelled"
+NUDGE_SCHEDULE = "nudge_no_regular_meeting"
+NUDGE_DOCUMENTS = "nudge_documents"
+NUDGE_ROLL_CALL = "nudge_roll_call"
+NUDGE_MINUTES = "nudge_minutes"
+NUDGE_ABSENCES = "nudge_absences"
+NUDGE_PROBATION = "nudge_probation"
+NUDGE_BADGE = "nudge_badge"
+
+# Nudges the upper level hears about too (DOMAIN.md: the commune standing committee checks
+# that every cell met on time, and follows members needing attention, admissions and badges).
+UPPER_LEVEL_TOLD = {NUDGE_SCHEDULE, NUDGE_ABSENCES, NUDGE_PROBATION, NUDGE_BADGE}
+# Meetings whose documents must be posted beforehand (a cell-committee meeting has none).
+MEETINGS_WITH_DOCUMENTS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC, Meeting.Kind.YEAR_END)
+
+
+def _rules() -> dict:
+    return settings.HANDBOOK_RULES
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y%m%dT%H%M")
+
+
+def _url(name: str, fallback: str, **kwargs) -> str:
+    # Pages built on other branches may not be routed yet; their agreed paths still work.
+    try:
+        path = reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        path = fallback
+    return settings.SITE_URL + path
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return _url("meeting_detail", f"/meetings/{meeting.public_id}/", meeting_id=meeting.public_id)
+
+
+def _member_url(member: Member) -> str:
+    return _url("member_detail", f"/members/{member.public_id}/", member_id=member.public_id)
+
+
+def _headline(agenda: str) -> str:
+    for line in agenda.splitlines():
+        if line.strip():
+            return line.strip()[:160]
+    return ""
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _nudge_day(now: dt.datetime) -> dt.date:
+    """The last day whose date-based nudges are due: today from the nudge hour, else yesterday."""
+    local = timezone.localtime(now)
+    return local.date() if local.hour >= _rules()["nudge_hour"] else local.date() - dt.timedelta(days=1)
+
+
+# --- Reminders and change notices ------------------------------------------------------------
+
+def _settings_by_cell(cells: list[Organization]) -> dict:
+    ancestor_ids = {i for cell in cells for i in cell.ancestor_ids}
+    ancestors = Organization.objects.in_bulk(ancestor_ids)
+    return {
+        cell.pk: organization_settings(cell, [ancestors[i] for i in cell.ancestor_ids if i in ancestors])
+        for cell in cells
+    }
+
+
+def _longest_offset_minutes() -> int:
+    longest = max(_rules()["reminder_offsets_minutes"], default=0)
+    for offsets in (Organization.objects.filter(reminder_offsets_minutes__isnull=False)
+                    .values_list("reminder_offsets_minutes", flat=True).distinct()):
+        longest = max(longest, *offsets, 0)
+    return longest
+
+
+def reminders_due(now: dt.datetime) -> list[DispatchRequest]:
+    """One reminder per meeting whose lead time (organisation setting) has come.
+
+    When several lead times have passed (a meeting scheduled at short notice, a scan
+    after an outage) only the nearest is sent: one reminder, not a burst. After a
+    postponement, lead times that had passed when members were told are skipped.
+    """
+    horizon = now + dt.timedelta(minutes=_longest_offset_minutes())
+    meetings = list(
+        Meeting.objects.filter(status__in=Meeting.OPEN_STATUSES, starts_at__gt=now, starts_at__lte=horizon)
+        .select_related("cell")
+    )
+    by_cell = _settings_by_cell(list({m.cell_id: m.cell for m in meetings}.values()))
+    requests = []
+    for meeting in meetings:
+        due = [
+            offset for offset in by_cell[meeting.cell_id].reminder_offsets_minutes
+            if meeting.starts_at - dt.timedelta(minutes=offset) <= now
+            and not (meeting.status == Meeting.Status.POSTPONED
+                     and meeting.starts_at - dt.timedelta(minutes=offset) < meeting.updated_at)
+        ]
+        if not due:
+            continue
+        offset, stamp = min(due), _stamp(meeting.starts_at)
+        requests.append(DispatchRequest(
+            key=f"meeting:{meeting.pk}:reminder:{offset}@{stamp}", kind=REMINDER,
+            params={"meeting_id": meeting.pk, "offset": offset, "starts": stamp},
+        ))
+    return requests
+
+
+def change_notices_due(now: dt.datetime, *, meeting_ids: list[int] | None = None) -> list[DispatchRequest]:
+    """A notice for each meeting postponed (to a new time) or cancelled before it took place."""
+    since = now - dt.timedelta(days=_rules()["nudge_catch_up_days"])
+    meetings = Meeting.objects.filter(
+        status__in=[Meeting.Status.POSTPONED, Meeting.Status.CANCELLED], updated_at__gte=since, starts_at__gt=now,
+    )
+    if meeting_ids is not None:
+        meetings = meetings.filter(pk__in=meeting_ids)
+    requests = []
+    for meeting in meetings.only("pk", "status", "starts_at"):
+        if meeting.status == Meeting.Status.POSTPONED:
+            stamp = _stamp(meeting.starts_at)
+            requests.append(DispatchRequest(key=f"meeting:{meeting.pk}:postponed@{stamp}", kind=POSTPONED,
+                                            params={"meeting_id": meeting.pk, "starts": stamp}))
+        else:
+            requests.append(DispatchRequest(key=f"meeting:{meeting.pk}:cancelled", kind=CANCELLED,
+                                            params={"meeting_id": meeting.pk}))
+    return requests
+
+
+# --- Nudges to secretaries (and the upper level) --------------------------------------------
+
+def _nudges_no_regular_meeting(now: dt.datetime) -> list[DispatchRequest]:
+    """From the 25th: cells with no regular meeting scheduled for next month."""
+    day = _nudge_day(now)
+    if day.day < _rules()["next_month_schedule_by_day"]:
+        return []
+    next_month = _add_months(day.replace(day=1), 1)
+    scheduled = Meeting.objects.filter(cell=OuterRef("pk"), kind=Meeting.Kind.REGULAR, period=next_month).exclude(
+        status=Meeting.Status.CANCELLED)
+    cells = Organization.objects.cells().active().filter(~Exists(scheduled)).values_list("pk", flat=True)
+    month = f"{next_month:%Y-%m}"
+    return [DispatchRequest(key=f"cell:{pk}:no-regular-meeting:{month}", kind=NUDGE_SCHEDULE,
+                            params={"cell_id": pk, "month": month}) for pk in cells]
+
+
+def _nudges_documents(now: dt.datetime) -> list[DispatchRequest]:
+    """A meeting starts within the notice period and no document is posted for it."""
+    before = dt.timedelta(days=_rules()["documents_days_before"])
+    posted = MeetingDocument.objects.filter(meeting=OuterRef("pk")).exclude(
+        kind__in=[MeetingDocument.Kind.MINUTES, MeetingDocument.Kind.RESOLUTION])
+    meetings = Meeting.objects.filter(
+        status__in=Meeting.OPEN_STATUSES, kind__in=MEETINGS_WITH_DOCUMENTS,
+        starts_at__gt=now, starts_at__lte=now + before,
+    ).filter(~Exists(posted)).values_list("pk", "starts_at", "created_at")
+    # A meeting called at shorter notice than that could not have met the rule.
+    return [
+        DispatchRequest(key=f"meeting:{pk}:documents-missing", kind=NUDGE_DOCUMENTS, params={"meeting_id": pk})
+        for pk, starts_at, created_at in meetings if created_at <= starts_at - before
+    ]
+
+
+def _nudges_roll_call(now: dt.datetime) -> list[DispatchRequest]:
+    """The roll call is still missing a day after the meeting ended."""
+    after = dt.timedelta(hours=_rules()["roll_call_within_hours"])
+    catch_up = dt.timedelta(days=_rules()["nudge_catch_up_days"])
+    meetings = Meeting.objects.filter(
+        status__in=Meeting.OPEN_STATUSES, roll_call_recorded_at__isnull=True,
+        ends_at__lte=now - after, ends_at__gt=now - after - catch_up,
+    ).values_list("pk", flat=True)
+    return [DispatchRequest(key=f"meeting:{pk}:roll-call-missing", kind=NUDGE_ROLL_CALL, params={"meeting_id": pk})
+            for pk in meetings]
+
+
+def _nudges_minutes(now: dt.datetime) -> list[DispatchRequest]:
+    """The minutes are not completed two days after a meeting that was held."""
+    within = dt.timedelta(days=_rules()["minutes_within_days"])
+    catch_up = dt.timedelta(days=_rules()["nudge_catch_up_days"])
+    finalized = Minutes.objects.filter(meeting=OuterRef("pk"), finalized_at__isnull=False)
+    meetings = Meeting.objects.filter(
+        Q(status=Meeting.Status.HELD) | Q(roll_call_recorded_at__isnull=False),
+        ends_at__lte=now - within, ends_at__gt=now - within - catch_up,
+    ).exclude(status=Meeting.Status.CANCELLED).filter(~Exists(finalized)).values_list("pk", flat=True)
+    return [DispatchRequest(key=f"meeting:{pk}:minutes-missing", kind=NUDGE_MINUTES, params={"meeting_id": pk})
+            for pk in meetings]
+
+
+def absence_nudges_due(now: dt.datetime, *, meeting_id: int | None = None) -> list[DispatchRequest]:
+    """Members one unexcused absence short of the number that leads to removal, this year."""
+    limit = _rules()["unexcused_absences_for_removal"] - 1
+    local = timezone.localtime(now)
+    start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = start.replace(year=start.year + 1)
+    rows = Attendance.objects.filter(
+        status=Attendance.Status.UNEXCUSED, meeting__starts_at__gte=start, meeting__starts_at__lt=end,
+        member__in=Member.objects.on_rolls(),
+    )
+    if meeting_id is not None:
+        rows = rows.filter(member__in=Attendance.objects.filter(meeting_id=meeting_id).values("member_id"))
+    counts = rows.values("member_id").annotate(n=Count("id")).filter(n__gte=limit).values_list("member_id", flat=True)
+    return [DispatchRequest(key=f"member:{pk}:unexcused:{start.year}", kind=NUDGE_ABSENCES,
+                            params={"member_id": pk, "year": start.year}) for pk in counts]
+
+
+def _nudges_probation(now: dt.datetime) -> list[DispatchRequest]:
+    """Probation ends within the notice period (the cell must consider recognition)."""
+    rules = _rules()
+    day, months, notice = _nudge_day(now), rules["probation_months"], rules["probation_notice_days"]
+    earliest = _add_months(day, -months) - dt.timedelta(days=3)  # generous bounds, exact check below
+    latest = _add_months(day + dt.timedelta(days=notice), -months) + dt.timedelta(days=3)
+    members = Member.objects.filter(
+        status=MemberStatus.PROBATIONARY, admission_date__gte=earliest, admission_date__lte=latest,
+    ).values_list("pk", "admission_date")
+    requests = []
+    for pk, admitted in members:
+        ends = _add_months(admitted, months)
+        if ends - dt.timedelta(days=notice) <= day <= ends:
+            requests.append(DispatchRequest(key=f"member:{pk}:probation-end:{ends:%Y-%m-%d}", kind=NUDGE_PROBATION,
+                                            params={"member_id": pk, "ends": f"{ends:%Y-%m-%d}"}))
+    return requests
+
+
+def badge_occasion(day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(previous, next) presentation dates when `day` is within the notice before the next one."""
+    rules = _rules()
+    dates = sorted(dt.date(year, month, d) for year in (day.year - 1, day.year, day.year + 1)
+                   for month, d in rules["badge_presentation_days"])
+    for previous, upcoming in zip(dates, dates[1:], strict=False):
+        if previous < day <= upcoming:
+            if day >= upcoming - dt.timedelta(days=rules["badge_notice_days"]):
+                return previous, upcoming
+            return None
+    return None
+
+
+def _nudges_badges(now: dt.datetime) -> list[DispatchRequest]:
+    """Members whose 30, 40, 45… years of membership fall before the next presentation date."""
+    occasion = badge_occasion(_nudge_day(now))
+    if occasion is None:
+        return []
+    previous, upcoming = occasion
+    years_by_range = {years: (_add_years(previous, -years), _add_years(upcoming, -years))
+                      for years in _rules()["badge_years"]}
+    condition = Q()
+    for low, high in years_by_range.values():
+        condition |= Q(admission_date__gt=low, admission_date__lte=high)
+    members = Member.objects.on_rolls().filter(condition).values_list("pk", "admission_date")
+    requests = []
+    for pk, admitted in members:
+        for years, (low, high) in years_by_range.items():
+            if low < admitted <= high:
+                requests.append(DispatchRequest(
+                    key=f"member:{pk}:badge:{years}", kind=NUDGE_BADGE,
+                    params={"member_id": pk, "years": years, "presented": f"{upcoming:%Y-%m-%d}"},
+                ))
+    return requests
+
+
+def nudges_due(now: dt.datetime) -> list[DispatchRequest]:
+    return [
+        *_nudges_no_regular_meeting(now), *_nudges_documents(now), *_nudges_roll_call(now),
+        *_nudges_minutes(now), *absence_nudges_due(now), *_nudges_probation(now), *_nudges_badges(now),
+    ]
+
+
+# --- Recipients and wording (the kinds) -------------------------------------------------------
+
+def _grassroots_committee(cell: Organization) -> Organization | None:
+    return (Organization.objects.filter(pk__in=cell.ancestor_ids, kind=Organization.Kind.GRASSROOTS_COMMITTEE)
+            .order_by("-depth").first())
+
+
+def officers_to_tell(cell: Organization, *, upper_level: bool) -> QuerySet[Member]:
+    """The cell's secretary (the deputy when there is none) and, when the upper level is
+    told, the standing committee of the cell's grassroots organisation."""
+    today = timezone.localdate()
+    roles = list(CellMembership.objects.current(today).filter(
+        cell=cell, role__in=[Role.SECRETARY, Role.DEPUTY_SECRETARY]).values_list("member_id", "role"))
+    ids = [m for m, role in roles if role == Role.SECRETARY] or [m for m, _ in roles]
+    if upper_level:
+        committee = _grassroots_committee(cell)
+        if committee is not None:
+            ids += CommitteeSeat.objects.current(today).filter(
+                organization=committee, body=CommitteeSeat.Body.STANDING_COMMITTEE).values_list("member_id", flat=True)
+    return Member.objects.on_rolls().filter(pk__in=ids)
+
+
+def _meeting(params: dict) -> Meeting | None:
+    return Meeting.objects.select_related("cell").filter(pk=params["meeting_id"]).first()
+
+
+def _home_cell(member: Member) -> Organization | None:
+    membership = (CellMembership.objects.current().filter(member=member, kind=CellMembership.Kind.HOME)
+                  .select_related("cell").first())
+    return membership.cell if membership else None
+
+
+def _meeting_recipients(params: dict) -> QuerySet[Member]:
+    meeting = _meeting(params)
+    return summoned_members(meeting) if meeting else Member.objects.none()
+
+
+def _meeting_context(meeting: Meeting) -> dict:
+    return {"meeting": meeting, "cell": meeting.cell, "agenda_headline": _headline(meeting.agenda),
+            "link": meeting_url(meeting)}
+
+
+def _reminder_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if (meeting is None or not meeting.is_open or meeting.starts_at <= timezone.now()
+            or _stamp(meeting.starts_at) != params["starts"]):
+        return None  # cancelled or moved since: the new time has its own reminder
+    return {**_meeting_context(meeting), "offset_minutes": params["offset"]}
+
+
+def _postponed_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if meeting is None or meeting.status != Meeting.Status.POSTPONED or _stamp(meeting.starts_at) != params["starts"]:
+        return None
+    return _meeting_context(meeting)
+
+
+def _cancelled_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if meeting is None or meeting.status != Meeting.Status.CANCELLED:
+        return None
+    return _meeting_context(meeting)
+
+
+def _meeting_officers(kind: str):
+    def recipients(params: dict) -> QuerySet[Member]:
+        meeting = _meeting(params)
+        return officers_to_tell(meeting.cell, upper_level=kind in UPPER_LEVEL_TOLD) if meeting else Member.objects.none()
+    return recipients
+
+
+def _member_officers(kind: str):
+    def recipients(params: dict) -> QuerySet[Member]:
+        member = Member.objects.filter(pk=params["member_id"]).first()
+        cell = _home_cell(member) if member else None
+        return officers_to_tell(cell, upper_level=kind in UPPER_LEVEL_TOLD) if cell else Member.objects.none()
+    return recipients
+
+
+def _cell_officers(params: dict) -> QuerySet[Member]:
+    cell = Organization.objects.filter(pk=params["cell_id"]).first()
+    return officers_to_tell(cell, upper_level=True) if cell else Member.objects.none()
+
+
+def _schedule_context(params: dict) -> dict | None:
+    cell = Organization.objects.filter(pk=params["cell_id"]).first()
+    month = dt.date.fromisoformat(params["month"] + "-01")
+    if cell is None or Meeting.objects.filter(cell=cell, kind=Meeting.Kind.REGULAR, period=month).exclude(
+            status=Meeting.Status.CANCELLED).exists():
+        return None  # scheduled meanwhile
+    return {"cell": cell, "month": month,
+            "link": _url("meeting_new", f"/cells/{cell.public_id}/meetings/new/", cell_id=cell.public_id)}
+
+
+def _documents_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if meeting is None or not meeting.is_open or meeting.documents.exclude(
+            kind__in=[MeetingDocument.Kind.MINUTES, MeetingDocument.Kind.RESOLUTION]).exists():
+        return None
+    return {**_meeting_context(meeting), "days": _rules()["documents_days_before"]}
+
+
+def _roll_call_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if meeting is None or meeting.roll_call_recorded_at is not None or meeting.status == Meeting.Status.CANCELLED:
+        return None
+    return {**_meeting_context(meeting), "hours": _rules()["roll_call_within_hours"], "link": _url(
+        "roll_call", f"/meetings/{meeting.public_id}/roll-call/", meeting_id=meeting.public_id)}
+
+
+def _minutes_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if meeting is None or Minutes.objects.filter(meeting=meeting, finalized_at__isnull=False).exists():
+        return None
+    return {**_meeting_context(meeting), "days": _rules()["minutes_within_days"], "link": _url(
+        "minutes_edit", f"/meetings/{meeting.public_id}/minutes/", meeting_id=meeting.public_id)}
+
+
+def _absences_context(params: dict) -> dict | None:
+    member = Member.objects.filter(pk=params["member_id"]).first()
+    if member is None:
+        return None
+    absences = list(
+        Attendance.objects.filter(member=member, status=Attendance.Status.UNEXCUSED,
+                                  meeting__starts_at__year=params["year"])
+        .select_related("meeting").order_by("meeting__starts_at")
+    )
+    return {"member": member, "cell": _home_cell(member), "year": params["year"], "count": len(absences),
+            "meetings": [a.meeting for a in absences], "limit": _rules()["unexcused_absences_for_removal"],
+            "link": _member_url(member)}
+
+
+def _probation_context(params: dict) -> dict | None:
+    member = Member.objects.filter(pk=params["member_id"]).first()
+    if member is None or member.status != MemberStatus.PROBATIONARY:
+        return None  # recognised (or gone) meanwhile
+    return {"member": member, "cell": _home_cell(member), "ends": dt.date.fromisoformat(params["ends"]),
+            "link": _member_url(member)}
+
+
+def _badge_context(params: dict) -> dict | None:
+    member = Member.objects.on_rolls().filter(pk=params["member_id"]).first()
+    if member is None or member.admission_date is None:
+        return None
+    return {"member": member, "cell": _home_cell(member), "years": params["years"],
+            "anniversary": _add_years(member.admission_date, params["years"]),
+            "presented": dt.date.fromisoformat(params["presented"]), "link": _member_url(member)}
+
+
+def register_kinds() -> None:
+    email = "meetings/email/"
+    kinds.register(REMINDER, template=email + "reminder", recipients=_meeting_recipients, context=_reminder_context)
+    kinds.register(POSTPONED, template=email + "postponed", recipients=_meeting_recipients,
+                   context=_postponed_context)
+    kinds.register(CANCELLED, template=email + "cancelled", recipients=_meeting_recipients,
+                   context=_cancelled_context)
+    kinds.register(NUDGE_SCHEDULE, template=email + "nudge-schedule", recipients=_cell_officers,
+                   context=_schedule_context)
+    kinds.register(NUDGE_DOCUMENTS, template=email + "nudge-documents",
+                   recipients=_meeting_officers(NUDGE_DOCUMENTS), context=_documents_context)
+    kinds.register(NUDGE_ROLL_CALL, template=email + "nudge-roll-call",
+                   recipients=_meeting_officers(NUDGE_ROLL_CALL), context=_roll_call_context)
+    kinds.register(NUDGE_MINUTES, template=email + "nudge-minutes",
+                   recipients=_meeting_officers(NUDGE_MINUTES), context=_minutes_context)
+    kinds.register(NUDGE_ABSENCES, template=email + "nudge-absences",
+                   recipients=_member_officers(NUDGE_ABSENCES), context=_absences_context)
+    kinds.register(NUDGE_PROBATION, template=email + "nudge-probation",
+                   recipients=_member_officers(NUDGE_PROBATION), context=_probation_context)
+    kinds.register(NUDGE_BADGE, template=email + "nudge-badge",
+                   recipients=_member_officers(NUDGE_BADGE), context=_badge_context)
+
+
+register_kinds()
+
+
+# --- Receivers: enqueue on commit, nothing else -------------------------------------------------
+
+def _enqueue(task_name: str, meeting_id: int) -> None:
+    from meetings import tasks
+
+    getattr(tasks, task_name).delay(meeting_id)
+
+
+@receiver(signals.meeting_changed, dispatch_uid="reminders.meeting_changed")
+def _meeting_changed(sender, meeting_id, change, **kwargs):
+    if change in ("postponed", "cancelled"):
+        # robust: with the broker down the change stands; the minute's scan sends the notice.
+        transaction.on_commit(lambda: _enqueue("send_change_notice", meeting_id), robust=True)
+
+
+@receiver(signals.roll_call_saved, dispatch_uid="reminders.roll_call_saved")
+def _roll_call_saved(sender, meeting_id, **kwargs):
+    transaction.on_commit(lambda: _enqueue("check_absences", meeting_id), robust=True)

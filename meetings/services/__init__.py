@@ -1,0 +1,1 @@
+"""Writes about meetings, one module per capability (schedule, roll call, ...)."""

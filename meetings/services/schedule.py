@@ -1,0 +1,115 @@
+"""Scheduling meetings: schedule, change, postpone, cancel."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cells.models import Organization
+from common.audit import audit_context
+from meetings import signals
+from meetings.models import Meeting, MeetingSeries
+
+
+def default_duration(kind: str) -> dt.timedelta:
+    rules = settings.HANDBOOK_RULES
+    minutes = rules["thematic_meeting_minutes"] if kind == Meeting.Kind.THEMATIC else rules["regular_meeting_minutes"]
+    return dt.timedelta(minutes=minutes)
+
+
+def _save_meeting(meeting: Meeting, **save_kwargs) -> None:
+    meeting.full_clean(validate_constraints=False)  # the database decides; we translate
+    try:
+        with transaction.atomic():
+            meeting.save(**save_kwargs)
+    except IntegrityError as exc:
+        if "meeting_one_regular_per_month" in str(exc):
+            raise ValidationError(
+                {"starts_at": _("This cell already has a regular meeting in that month.")}
+            ) from None
+        raise
+
+
+@transaction.atomic
+def meeting_schedule(*, cell: Organization, starts_at: dt.datetime, kind: str = Meeting.Kind.REGULAR,
+                     ends_at: dt.datetime | None = None, place: str = "", agenda: str = "",
+                     title: str = "", series: MeetingSeries | None = None, actor=None) -> Meeting:
+    if not cell.is_cell:
+        raise ValidationError({"cell": _("Only a cell holds meetings.")})
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be an aware datetime")
+    meeting = Meeting(
+        cell=cell, series=series, kind=kind, title=title, starts_at=starts_at,
+        ends_at=ends_at or starts_at + default_duration(kind),
+        scheduled_date=timezone.localdate(starts_at), period=timezone.localdate(starts_at).replace(day=1), place=place or cell.address, agenda=agenda,
+        created_by=actor,
+    )
+    if meeting.ends_at <= meeting.starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    with audit_context(actor):
+        _save_meeting(meeting)
+    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="scheduled")
+    return meeting
+
+
+_CALENDAR_FIELDS = {"starts_at", "ends_at", "place", "title", "agenda"}
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
+    unknown = set(fields) - _CALENDAR_FIELDS
+    if unknown:
+        raise TypeError(f"meeting_update does not change {sorted(unknown)}")
+    if not meeting.is_open:
+        raise ValidationError(_("A meeting that was held or cancelled cannot be changed."))
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    if meeting.ends_at <= meeting.starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if meeting.status == Meeting.Status.PLANNED and "starts_at" in fields:
+        meeting.scheduled_date = timezone.localdate(meeting.starts_at)
+        meeting.period = meeting.scheduled_date.replace(day=1)
+    meeting.sequence += 1
+    with audit_context(actor):
+        _save_meeting(meeting)
+    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="updated")
+    return meeting
+
+
+@transaction.atomic
+def meeting_postpone(*, meeting: Meeting, starts_at: dt.datetime, reason: str, actor=None,
+                     ends_at: dt.datetime | None = None) -> Meeting:
+    """Move a meeting to a new time. Its scheduled date stays, so compliance shows it late."""
+    if not meeting.is_open:
+        raise ValidationError(_("A meeting that was held or cancelled cannot be postponed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for postponing.")})
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("The new time must be in the future.")})
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    duration = meeting.ends_at - meeting.starts_at
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at or starts_at + duration
+    meeting.status, meeting.status_reason = Meeting.Status.POSTPONED, reason.strip()
+    meeting.sequence += 1
+    with audit_context(actor):
+        _save_meeting(meeting)
+    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="postponed")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str, actor=None) -> Meeting:
+    if not meeting.is_open:
+        raise ValidationError(_("A meeting that was held or cancelled cannot be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    meeting.status, meeting.status_reason = Meeting.Status.CANCELLED, reason.strip()
+    meeting.sequence += 1
+    with audit_context(actor):
+        meeting.save(update_fields=["status", "status_reason", "sequence", "updated_at"])
+    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="cancelled")
+    return meeting

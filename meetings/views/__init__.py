@@ -1,0 +1,1 @@
+"""Pages about meetings, one module per page family."""

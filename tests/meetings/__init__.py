@@ -1,0 +1,1 @@
+"""Tests of the meeting pages, services and calendar feed."""
