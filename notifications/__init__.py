@@ -1,0 +1,1 @@
+"""Generic delivery: the in-app inbox, transports (email, later SMS/Zalo/push) and the ledger."""

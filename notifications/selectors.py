@@ -1,0 +1,73 @@
+"""Reads of the notifications floor. Each takes the acting user (or a member already scoped)."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from members.models import CellMembership, Member
+from notifications.models import BadAddress, ChannelPreference, Notification
+from notifications.transports import optional_channels, transports
+
+
+def inbox_for(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    return Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def get_notification_for_owner(user, public_id) -> Notification:
+    """One of the user's own notifications, or 404 (someone else's is never found)."""
+    notification = inbox_for(user).filter(public_id=public_id).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def unread_count(user) -> int:
+    """One indexed count (partial index on unread rows)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def member_of(user) -> Member | None:
+    return Member.objects.select_related("user").filter(user_id=user.pk).first()
+
+
+def channel_choices(user) -> dict[str, bool]:
+    """Every optional channel and whether the user wants it (on unless turned off)."""
+    saved = dict(ChannelPreference.objects.filter(user_id=user.pk).values_list("channel", "enabled"))
+    return {cls.channel: saved.get(cls.channel, True) for cls in optional_channels()}
+
+
+def member_addresses(member: Member) -> dict[str, str]:
+    """channel -> where this member is reached ("" if nowhere)."""
+    return {t.channel: t.address(member) for t in transports()}
+
+
+def bad_addresses_for_member(member: Member) -> list[BadAddress]:
+    """The member's current addresses that a transport refused for good.
+
+    For the member's record page: the caller has already fetched `member` through a
+    scoped selector (members.access), so this adds no access rule of its own.
+    """
+    addresses = {(channel, address) for channel, address in member_addresses(member).items() if address}
+    if not addresses:
+        return []
+    rows = BadAddress.objects.filter(address__in={a for _, a in addresses}).order_by("channel", "address")
+    return [row for row in rows if (row.channel, row.address) in addresses]
+
+
+def notices_opened_by_cell(*, since: dt.datetime, kinds: list[str] | None = None) -> dict[int, int]:
+    """{cell id: members of the cell (home, on the rolls) who read an inbox message since
+    `since`}, with 0 for cells where nobody did. For the roll-ups' adoption figures; `kinds`
+    narrows the messages (all kinds by default)."""
+    read = Notification.objects.filter(user_id=OuterRef("member__user_id"), read_at__gte=since)
+    if kinds is not None:
+        read = read.filter(kind__in=kinds)
+    rows = (
+        CellMembership.objects.current().filter(kind=CellMembership.Kind.HOME, member__in=Member.objects.on_rolls())
+        .annotate(opened=Exists(read)).values("cell_id")
+        .annotate(members=Count("member_id", filter=Q(opened=True), distinct=True))
+    )
+    return {row["cell_id"]: row["members"] for row in rows}

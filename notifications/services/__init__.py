@@ -1,0 +1,1 @@
+"""Writes of the notifications floor: dispatch and fan-out, delivery, inbox, preferences."""

@@ -1,0 +1,72 @@
+"""What every channel implements: SMS, Zalo OA or web push is one more subclass.
+
+A transport finds who it can reach (`recipients`), where (`address`), and sends one
+rendered message, raising `TransportError` with `permanent=True` when trying again cannot
+help (the address does not exist) and `permanent=False` when it may (a server is busy).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Message:
+    delivery_id: int
+    kind: str
+    channel: str
+    address: str
+    language: str
+    user_id: int | None
+    subject: str
+    text: str
+    html: str
+    link: str
+    # Stable per ledger row: a copy re-sent after a crash carries the same id, so mail
+    # clients and providers show the member one message.
+    message_id: str
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, permanent: bool, bad_address: bool | None = None,
+                 unavailable: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+        # A permanent failure usually means the address is bad; content refused for good
+        # (a 554 on the message body) is permanent without blaming the address.
+        self.bad_address = permanent if bad_address is None else bad_address
+        # The channel itself is down (no connection): the rest of the batch waits too.
+        self.unavailable = unavailable
+
+
+class Transport:
+    channel: str = ""
+    label: str = ""
+    # May a member turn this channel off in their settings?
+    optional: bool = True
+    # Does send() write to our own database? Then the send and the ledger's "sent" are
+    # committed together, and the message exists exactly once whatever happens.
+    transactional: bool = False
+    # Does the channel carry the HTML body (email) or only subject and text (in-app, SMS)?
+    renders_html: bool = False
+
+    def recipients(self, members: QuerySet) -> QuerySet:
+        """The members of `members` this channel can reach."""
+        raise NotImplementedError
+
+    def address(self, member) -> str:
+        """Where this member is reached on this channel, or "" if nowhere."""
+        raise NotImplementedError
+
+    def open(self) -> None:
+        """Called before a batch (open one connection for many messages)."""
+
+    def close(self) -> None:
+        """Called after a batch, whatever happened."""
+
+    def send(self, message: Message) -> None:
+        raise NotImplementedError
+
+    def send_many(self, messages: list[Message]) -> None:
+        for message in messages:
+            self.send(message)

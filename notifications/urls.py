@@ -1,0 +1,13 @@
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read-all/", views.notifications_read_all, name="inbox_read_all"),
+    path("inbox/<uuid:notification_id>/read/", views.notification_read, name="inbox_read"),
+    path("settings/notifications/", views.notification_settings, name="notification_settings"),
+    path("settings/notifications/address/", views.notification_address_retry, name="notification_address_retry"),
+    # Same path as Django's own view (included after this file), which this one wraps.
+    path("i18n/setlang/", views.set_language, name="set_language"),
+]

@@ -1,0 +1,123 @@
+"""The inbox, notification settings and the language switch. Thin: selectors, services, templates."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from notifications import selectors
+from notifications.forms import NotificationSettingsForm
+from notifications.services import inbox as inbox_services
+from notifications.services import preferences as preference_services
+from notifications.transports import optional_channels
+
+PAGE_SIZE = 20
+
+
+@login_required
+def inbox(request):
+    page = Paginator(selectors.inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page, "notifications": list(page.object_list)})
+
+
+def _back_to_inbox(request):
+    page = request.POST.get("page", "")
+    url = reverse("inbox")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+def _safe_link(request, link: str) -> str | None:
+    hosts = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
+    return link if link and url_has_allowed_host_and_scheme(link, allowed_hosts=hosts) else None
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    notification = selectors.get_notification_for_owner(request.user, notification_id)
+    inbox_services.notification_mark_read(user=request.user, notification=notification)
+    if request.POST.get("open"):
+        target = _safe_link(request, notification.link)
+        if target:
+            return redirect(target)
+    return _back_to_inbox(request)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = inbox_services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, _("All messages are marked as read."))
+    return _back_to_inbox(request)
+
+
+def _set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@login_required
+def notification_settings(request):
+    user = request.user
+    member = selectors.member_of(user)
+    addresses = selectors.member_addresses(member) if member else {"email": (user.email or "").lower()}
+    channels = [(cls.channel, cls.label, addresses.get(cls.channel, "")) for cls in optional_channels()]
+    choices = selectors.channel_choices(user)
+    initial = {"language": user.language, **{f"channel_{c}": on for c, on in choices.items()}}
+    form = NotificationSettingsForm(request.POST or None, channels=channels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            preference_services.preferences_update(
+                user=user, channels=form.channel_values(), language=form.cleaned_data["language"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            language = form.cleaned_data["language"]
+            translation.activate(language)
+            messages.success(request, _("Your notification settings are saved."))
+            response = redirect("notification_settings")
+            _set_language_cookie(response, language)
+            return response
+    return render(request, "notifications/settings.html", {
+        "form": form,
+        "bad_addresses": selectors.bad_addresses_for_member(member) if member else [],
+    })
+
+
+@login_required
+@require_POST
+def notification_address_retry(request):
+    """The member fixed their mailbox: clear the bad mark on their own address only."""
+    member = selectors.member_of(request.user)
+    own = selectors.member_addresses(member) if member else {}
+    channel = request.POST.get("channel", "")
+    if own.get(channel):
+        preference_services.bad_address_clear(user=request.user, channel=channel, address=own[channel])
+        messages.success(request, _("We will send to this address again."))
+    return redirect("notification_settings")
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also saves the choice on a signed-in user's account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        preference_services.user_language_set(user=request.user, language=language)
+    return response
