@@ -1,0 +1,1 @@
+"""Committee dashboards, reports and exports, read from the roll-up tables."""

@@ -1,0 +1,258 @@
+"""Committee dashboards, cell reports, exports and the monthly report. Thin: scope,
+selectors, template; anything out of the user's scope is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cells.models import Organization
+from members.access import organizations_overseen, scope_for
+from reports import builders, charts, exports, params, selectors, services
+from reports.figures import COUNTS, STATUS_LABELS, band_choices, figures_from
+from reports.models import ExportJob
+from reports.periods import period_choices
+from reports.tables import trend_table
+
+# Above this many rows an export runs as a background job (settings may lower it in tests).
+SYNC_EXPORT_MAX_ROWS = 1000
+
+
+def _period(request):
+    period, bad = params.period_from(request.GET)
+    if bad:
+        messages.warning(request, _("“%(text)s” is not a month, quarter or year; showing %(period)s.")
+                         % {"text": bad, "period": period.label})
+    return period
+
+
+def _unit_headers(query, level: str) -> list[dict]:
+    """The table's headings: label, whether numeric, the sort its link sets (toggling the
+    direction of the current one) and its aria-sort."""
+    columns = [
+        ("name", _("Cell") if level == "cells" else _("Grassroots organisation"), False),
+        ("status", _("Regular meeting"), False),
+        ("thematic", _("Thematic meeting"), False),
+        ("documents", _("Documents on time"), True),
+        ("minutes", _("Minutes within 2 days"), True),
+        ("attendance", _("Attendance"), True),
+        ("last_meeting", _("Last meeting"), False),
+        ("risk", _("Members at risk"), True),
+        ("accounts", _("With an account"), True),
+        ("signed_in", _("Signed in, 30 days"), True),
+        (None, _("Opened notices"), True),
+    ]
+    current, descending = query.sort.lstrip("-"), query.sort.startswith("-")
+    return [{
+        "label": label, "num": num,
+        "sort": (f"-{key}" if key == query.sort else key) if key else None,
+        "aria": ("descending" if descending else "ascending") if key == current else None,
+    } for key, label, num in columns]
+
+
+def _trend(overview):
+    return {
+        "attendance_chart": charts.attendance_chart(overview.trend),
+        "compliance_chart": charts.compliance_chart(overview.trend),
+        "trend_table": trend_table(overview.trend),
+        "trend": overview.trend,
+    }
+
+
+def _period_nav(period):
+    month = selectors.current_month()
+    return {
+        "period": period,
+        "period_choices": period_choices(month),
+        "previous_period": period.shifted(-1),
+        "next_period": period.shifted(1) if period.shifted(1).start <= month else None,
+        "in_progress": period.start <= month <= period.last,
+        "in_future": period.start > month,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    public_id = selectors.dashboard_home(scope_for(request.user))
+    if public_id is None:
+        raise Http404
+    return redirect("org_dashboard", org_id=public_id)
+
+
+@login_required
+@require_GET
+def org_dashboard(request, org_id):
+    scope = scope_for(request.user)
+    org = selectors.get_organization_for_reports(scope, org_id)
+    if org.is_cell:
+        url = reverse("cell_report", kwargs={"cell_id": org.public_id})
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    period = _period(request)
+    query = params.unit_query_from(request.GET)
+    units = selectors.unit_page(org, period, query, page=params.page_from(request.GET))
+    for unit in units.units:  # reversed once here: cheaper than {% url %} in the row loop
+        kind, public_id = unit.extra["unit_kind"], unit.extra["unit_public_id"]
+        name = "cell_report" if kind in Organization.CELL_KINDS else "org_dashboard"
+        unit.extra["url"] = reverse(name, args=[public_id]) + f"?period={period.key}"
+    overview = selectors.organization_overview(org, period)
+    return render(request, "reports/org_dashboard.html", {
+        "org": org,
+        "crumbs": selectors.breadcrumbs(scope, org),
+        "query": query,
+        "units": units,
+        "totals": overview.totals,
+        "unit_headers": _unit_headers(query, units.level),
+        "status_choices": list(STATUS_LABELS.items())[:4],
+        "band_choices": band_choices(),
+        "filtered": bool(query.status or query.band or query.risk or query.q),
+        **_period_nav(period),
+        **_trend(overview),
+    })
+
+
+@login_required
+@require_GET
+def cell_report(request, cell_id):
+    scope = scope_for(request.user)
+    cell = selectors.get_cell_for_reports(scope, cell_id)
+    period = _period(request)
+    overview, months = selectors.cell_overview(cell, period)
+    parent = cell.parent if cell.parent and (scope.is_superuser or scope.oversees_path(cell.parent.path)) else None
+    month_rows = [{
+        "month": row.month, "scheduled": row.regular_scheduled_date, "held_on": row.regular_held_on,
+        "thematic": row.thematic_quarter, "figures": figures_from({name: getattr(row, name) for name in COUNTS}),
+    } for row in months]
+    return render(request, "reports/cell_report.html", {
+        "cell": cell,
+        "parent": parent,
+        "totals": overview.totals,
+        "months": months,
+        "month_rows": month_rows,
+        "meetings": selectors.cell_meetings(cell, period),
+        "at_risk": list(selectors.members_at_risk(cell, period)),
+        **_period_nav(period),
+        **_trend(overview),
+    })
+
+
+def _download(table, fmt: str, *, heading: str, filename: str) -> HttpResponse:
+    response = HttpResponse(exports.render(table, fmt, heading=heading), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def org_export(request, org_id):
+    scope = scope_for(request.user)
+    org = selectors.get_organization_for_reports(scope, org_id)
+    name, fmt = request.GET.get("table", "units"), request.GET.get("format", "xlsx")
+    if name not in builders.ORG_TABLES or fmt not in exports.FORMATS:
+        raise Http404
+    period, _bad = params.period_from(request.GET)
+    level = builders.org_table_level(org, name)
+    if level and selectors.unit_count(org, level) > SYNC_EXPORT_MAX_ROWS:
+        job = services.export_job_create(user=request.user, organization=org, table=name, fmt=fmt, query=request.GET)
+        return redirect("export_job", job_id=job.public_id)
+    table = builders.org_table(org, name, period, params.unit_query_from(request.GET))
+    return _download(table, fmt, heading=builders.heading(org, period, table),
+                     filename=builders.filename(org, period, table, fmt))
+
+
+@login_required
+@require_GET
+def cell_export(request, cell_id):
+    scope = scope_for(request.user)
+    cell = selectors.get_cell_for_reports(scope, cell_id)
+    name, fmt = request.GET.get("table", "meetings"), request.GET.get("format", "xlsx")
+    if name not in builders.CELL_TABLES or fmt not in exports.FORMATS:
+        raise Http404
+    period, _bad = params.period_from(request.GET)
+    table = builders.cell_table(cell, name, period)
+    return _download(table, fmt, heading=builders.heading(cell, period, table),
+                     filename=builders.filename(cell, period, table, fmt))
+
+
+def _job_for(request, job_id) -> ExportJob:
+    """The user's own job, and only while its organisation is still in their scope."""
+    scope = scope_for(request.user)
+    job = (ExportJob.objects.filter(public_id=job_id, user=request.user,
+                                    organization__in=organizations_overseen(scope))
+           .select_related("organization").first())
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def export_job(request, job_id):
+    job = _job_for(request, job_id)
+    template = "reports/_export_job_status.html" if request.htmx else "reports/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def export_download(request, job_id):
+    job = _job_for(request, job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
+                        content_type=exports.FORMATS[job.format])
+
+
+def _monthly_context(request, org_id):
+    scope = scope_for(request.user)
+    org = selectors.get_organization_for_reports(scope, org_id)
+    period, bad = params.month_from(request.GET)
+    if bad:
+        messages.warning(request, _("“%(text)s” is not a month; showing %(period)s.")
+                         % {"text": bad, "period": period.label})
+    query = params.unit_query_from({})
+    level = "cells" if org.is_cell else selectors.unit_level(org)
+    overview = selectors.organization_overview(org, period) if not org.is_cell else selectors.cell_overview(org, period)[0]
+    units = list(selectors.unit_rows_iter(org, period, query, level=level))
+    return {
+        "org": org,
+        "period": period,
+        "level": level,
+        "totals": overview.totals,
+        "units": units,
+        "late_or_missed": [u for u in units if u.status in ("late", "missed")] if level == "cells" else [],
+        # Names only for a grassroots committee: higher levels read the counts.
+        "at_risk": list(selectors.members_at_risk(org, period)) if level == "cells" else [],
+        "today": timezone.localdate(),
+        "open_data": True,
+        **_trend(overview),
+    }
+
+
+@login_required
+@require_GET
+def monthly_report(request, org_id):
+    return render(request, "reports/monthly_report.html", _monthly_context(request, org_id))
+
+
+@login_required
+@require_GET
+def monthly_report_pdf(request, org_id):
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    context = _monthly_context(request, org_id)
+    html = render_to_string("reports/monthly_report_pdf.html", context, request=request)
+    # The stylesheet comes from our static files; nothing is fetched over the network.
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf(
+        stylesheets=[CSS(filename=finders.find("reports/print.css"))])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = builders.filename(context["org"], context["period"], context["trend_table"], "pdf").replace("-trend-", "-")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -1,0 +1,103 @@
+"""Monthly summary tables per cell and per organisation, and each member's yearly absence counter.
+
+Every row is derived data: `rollups.services` recomputes it from the meetings and the roll
+calls (never adds to it), so any row can be thrown away and rebuilt.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthFigures(models.Model):
+    """The figures of one month, for one cell or summed over an organisation's subtree.
+
+    For a cell every count is 0 or 1 except the meeting and attendance counts; for an
+    organisation each is the sum over the cells of its whole subtree (itself included if it
+    is a cell), so `cells_due` is the number of cells that owed a regular meeting.
+    """
+
+    month = models.DateField(_("month"))  # first day of the month
+    cells_due = models.PositiveIntegerField(default=0)
+    regular_held = models.PositiveIntegerField(default=0)
+    regular_on_time = models.PositiveIntegerField(default=0)  # held on (or before) the scheduled date
+    regular_late = models.PositiveIntegerField(default=0)
+    regular_missed = models.PositiveIntegerField(default=0)  # the month is over and none was held
+    thematic_held = models.PositiveIntegerField(default=0)
+    thematic_quarter = models.PositiveIntegerField(default=0)  # cells with a thematic meeting this quarter so far
+    meetings_held = models.PositiveIntegerField(default=0)  # cell meetings (committee meetings aside)
+    documents_on_time = models.PositiveIntegerField(default=0)
+    minutes_on_time = models.PositiveIntegerField(default=0)
+    summoned = models.PositiveIntegerField(default=0)
+    present = models.PositiveIntegerField(default=0)
+    excused = models.PositiveIntegerField(default=0)
+    unexcused = models.PositiveIntegerField(default=0)
+    members_at_risk = models.PositiveIntegerField(default=0)  # as of the month's end, this year
+    members_to_remove = models.PositiveIntegerField(default=0)
+    last_meeting_at = models.DateTimeField(null=True)
+    # Adoption: a snapshot refreshed nightly into the current month's row.
+    members = models.PositiveIntegerField(default=0)
+    members_with_account = models.PositiveIntegerField(default=0)
+    members_signed_in = models.PositiveIntegerField(default=0)  # in the last 30 days
+    members_opened_notices = models.PositiveIntegerField(null=True)  # null: not measured
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CellMonth(MonthFigures):
+    cell = models.ForeignKey("cells.Organization", on_delete=models.CASCADE, related_name="+")
+    # The regular meeting that counted for the month, when one was held.
+    regular_meeting = models.ForeignKey("meetings.Meeting", null=True, on_delete=models.SET_NULL, related_name="+")
+    regular_scheduled_date = models.DateField(null=True)
+    regular_held_on = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("cell month")
+        verbose_name_plural = _("cell months")
+        constraints = [models.UniqueConstraint(fields=["cell", "month"], name="cellmonth_one_per_month")]
+        indexes = [models.Index(fields=["month"], name="cellmonth_month_idx")]
+
+    def __str__(self):
+        return f"{self.cell_id} {self.month:%m/%Y}"
+
+
+class OrganizationMonth(MonthFigures):
+    organization = models.ForeignKey("cells.Organization", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("organisation month")
+        verbose_name_plural = _("organisation months")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month"], name="orgmonth_one_per_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.month:%m/%Y}"
+
+
+class MemberYear(models.Model):
+    """A member at risk: months of absence without reason in one cell and one calendar year.
+
+    DOMAIN.md: three months in a year of absence without reason lead the cell to propose
+    removal; the dashboards warn one month before. A row exists only once the warning is
+    reached, and absences count in the cell where they happened.
+    """
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    cell = models.ForeignKey("cells.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unexcused_months = models.PositiveSmallIntegerField()  # months with an absence without reason
+    unexcused_total = models.PositiveSmallIntegerField()
+    at_risk_from = models.DateField()  # the month the warning threshold was reached
+    removal_from = models.DateField(null=True)  # the month the removal threshold was reached
+    last_unexcused_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("member year")
+        verbose_name_plural = _("member years")
+        constraints = [models.UniqueConstraint(fields=["member", "cell", "year"], name="memberyear_one_per_cell_year")]
+        indexes = [models.Index(fields=["cell", "year"], name="memberyear_cell_year_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.year}: {self.unexcused_months}"

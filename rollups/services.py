@@ -1,0 +1,447 @@
+"""Recompute the roll-up tables from the meetings and roll calls, set-based.
+
+Two doors, one formula:
+
+- `rollups_rebuild(years=...)` recomputes every cell, organisation and member row of those
+  calendar years with a few INSERT ... SELECT ... GROUP BY statements (the nightly task);
+- `rollups_refresh_cell(cell_id=..., year=...)` recomputes one cell's year and then its
+  ancestors' rows, each from the rows just below it (the task a roll call enqueues).
+
+Both recompute from the source and overwrite; nothing is ever added to a stored figure, so
+running either twice, or both in any order, leaves the same rows. An advisory lock per tree
+root serialises refreshes that touch the same ancestors, and the rebuild excludes them all.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cells.models import Organization
+from meetings.models import Attendance, Meeting
+from members.models import GONE_STATUSES, CellMembership
+from notifications.selectors import notices_opened_by_cell
+
+# Columns shared by CellMonth and OrganizationMonth, in table order.
+SUMMED = [
+    "cells_due", "regular_held", "regular_on_time", "regular_late", "regular_missed", "thematic_held",
+    "thematic_quarter", "meetings_held", "documents_on_time", "minutes_on_time", "summoned", "present",
+    "excused", "unexcused", "members_at_risk", "members_to_remove",
+]
+ADOPTION = ["members", "members_with_account", "members_signed_in", "members_opened_notices"]
+CELL_EXTRA = ["regular_meeting_id", "regular_scheduled_date", "regular_held_on"]
+CELL_COLUMNS = [*SUMMED, "last_meeting_at", *CELL_EXTRA]
+ORG_COLUMNS = [*SUMMED, "last_meeting_at", *ADOPTION]
+
+_LOCK_REBUILD = 0x726F6C6C  # "roll": shared by every refresh, exclusive for a rebuild
+CELL_KINDS_SQL = ", ".join(f"'{kind}'" for kind in Organization.CELL_KINDS)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    while first <= last:
+        months.append(first)
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _params(years: list[int]) -> dict:
+    rules = settings.HANDBOOK_RULES
+    today = timezone.localdate()
+    removal = rules["unexcused_absences_for_removal"]
+    first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 1)
+    return {
+        "tz": settings.TIME_ZONE,
+        "first": first,
+        "last": min(last, month_start(today)),  # no row for a month that has not begun
+        "year_first": min(years),
+        "year_last": max(years),
+        "year_end": last,
+        "months": _months(first, min(last, month_start(today))),
+        "current_month": month_start(today),
+        "doc_days": rules["documents_days_before"],
+        "minutes_days": rules["minutes_within_days"],
+        # Warn one month before the removal threshold (DOMAIN.md: see it coming).
+        "risk_months": max(1, removal - 1),
+        "removal_months": removal,
+        "regular": Meeting.Kind.REGULAR,
+        "thematic": Meeting.Kind.THEMATIC,
+        "committee": Meeting.Kind.COMMITTEE,
+        "held": Meeting.Status.HELD,
+        "present": Attendance.Status.PRESENT,
+        "excused": Attendance.Status.EXCUSED,
+        "unexcused": Attendance.Status.UNEXCUSED,
+    }
+
+
+def _cell_filter(alias: str, cell_ids) -> str:
+    return "" if cell_ids is None else f" AND {alias}.cell_id = ANY(%(cell_ids)s)"
+
+
+def _upsert(table: str, key: list[str], columns: list[str], source: str, *, new_rows_defaults: dict,
+            stamped: bool = True) -> str:
+    """INSERT ... SELECT ... ON CONFLICT DO UPDATE that leaves unchanged rows alone.
+
+    A nightly rebuild of a quiet year so writes almost nothing (IS DISTINCT FROM).
+    """
+    cols = [*key, *columns, *new_rows_defaults]
+    values = [*key, *columns, *new_rows_defaults.values()]
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
+    old = ", ".join(f"t.{c}" for c in columns)
+    new = ", ".join(f"EXCLUDED.{c}" for c in columns)
+    if stamped:
+        cols, values, sets = [*cols, "computed_at"], [*values, "now()"], f"{sets}, computed_at = now()"
+    # A hash anti-join drops the unchanged rows first, so only new or changed rows pay for
+    # the conflict check.
+    same = " AND ".join(f"t.{k} = n.{k}" for k in key)
+    unchanged = f"SELECT 1 FROM {table} t WHERE {same} AND ({old}) IS NOT DISTINCT FROM ({', '.join(f'n.{c}' for c in columns)})"
+    return (
+        f"INSERT INTO {table} AS t ({', '.join(cols)}) SELECT {', '.join(values)} FROM {source} n "
+        f"WHERE NOT EXISTS ({unchanged}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets} WHERE ({old}) IS DISTINCT FROM ({new})"
+    )
+
+
+def _stale(table: str, key: list[str], source: str, where: str) -> str:
+    """DELETE the window's rows that the recomputation no longer produces."""
+    join = " AND ".join(f"n.{k} = t.{k}" for k in key)
+    return f"DELETE FROM {table} t WHERE {where} AND NOT EXISTS (SELECT 1 FROM {source} n WHERE {join})"
+
+
+# New cell rows start with no adoption figures; the nightly adoption snapshot fills them.
+_ADOPTION_DEFAULTS = {"members": "0", "members_with_account": "0", "members_signed_in": "0",
+                      "members_opened_notices": "NULL::int"}
+
+# The only two passes over the attendance rows. The first is the plain GROUP BY of the
+# attendance per cell and month, with the cell's held meetings appended as rows of their own
+# (a few percent more rows) so that the same grouping also counts meetings, documents and
+# minutes; PostgreSQL runs it in parallel. The second reads only absences without reason,
+# through a partial index (rollups migration 0002), so it costs little.
+_SOURCE_SQL = """
+SELECT cell_id, period,
+       count(attendance) AS summoned,
+       count(*) FILTER (WHERE attendance = %(present)s) AS present,
+       count(*) FILTER (WHERE attendance = %(excused)s) AS excused,
+       count(*) FILTER (WHERE attendance = %(unexcused)s) AS unexcused,
+       count(*) FILTER (WHERE kind = %(regular)s) AS regular_held,
+       count(*) FILTER (WHERE kind = %(regular)s AND held_on <= scheduled_date) AS regular_on_time,
+       count(*) FILTER (WHERE kind = %(regular)s AND held_on > scheduled_date) AS regular_late,
+       count(*) FILTER (WHERE kind = %(thematic)s) AS thematic_held,
+       count(kind) AS meetings_held,
+       count(*) FILTER (WHERE documents_on_time) AS documents_on_time,
+       count(*) FILTER (WHERE minutes_on_time) AS minutes_on_time,
+       max(starts_at) AS last_meeting_at,
+       max(meeting_id) FILTER (WHERE kind = %(regular)s) AS regular_meeting_id,
+       max(scheduled_date) FILTER (WHERE kind = %(regular)s) AS regular_scheduled_date,
+       max(held_on) FILTER (WHERE kind = %(regular)s) AS regular_held_on
+  FROM (
+        SELECT m.cell_id, m.period, a.status AS attendance, NULL::varchar AS kind, NULL::date AS held_on,
+               NULL::date AS scheduled_date, NULL::timestamptz AS starts_at, NULL::bigint AS meeting_id,
+               NULL::boolean AS documents_on_time, NULL::boolean AS minutes_on_time
+          FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id
+         WHERE {held_meetings}
+        UNION ALL
+        SELECT m.cell_id, m.period, NULL, m.kind, (m.starts_at AT TIME ZONE %(tz)s)::date, m.scheduled_date,
+               m.starts_at, m.id,
+               d.first_at <= m.starts_at - %(doc_days)s * interval '1 day',
+               mi.finalized_at <= m.ends_at + %(minutes_days)s * interval '1 day'
+          FROM meetings_meeting m
+          LEFT JOIN (SELECT d.meeting_id, min(d.uploaded_at) AS first_at
+                       FROM meetings_meetingdocument d
+                      WHERE d.meeting_id IN (SELECT m.id FROM meetings_meeting m WHERE {held_meetings})
+                      GROUP BY d.meeting_id) d ON d.meeting_id = m.id
+          LEFT JOIN meetings_minutes mi ON mi.meeting_id = m.id
+         WHERE {held_meetings}
+       ) rows
+ GROUP BY cell_id, period
+"""
+
+_ABSENCE_SQL = """
+SELECT m.cell_id, a.member_id, m.period, count(*) AS times, max(m.starts_at) AS last_at
+  FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id
+ WHERE a.status = %(unexcused)s AND {held_meetings}
+ GROUP BY m.cell_id, a.member_id, m.period
+"""
+
+# Then one statement: member years, and the cells' months from the two grouped inputs above
+# (`rollup_source`, `rollup_absence`).
+_CELLS_SQL = """
+WITH {inputs} member_years AS MATERIALIZED (
+    SELECT member_id, cell_id, year, count(*)::int AS unexcused_months, sum(times)::int AS unexcused_total,
+           min(period) FILTER (WHERE rank = %(risk_months)s) AS at_risk_from,
+           min(period) FILTER (WHERE rank = %(removal_months)s) AS removal_from,
+           max(last_at AT TIME ZONE %(tz)s)::date AS last_unexcused_on
+      FROM (
+            SELECT member_id, cell_id, extract(year FROM period)::int AS year, period, times, last_at,
+                   row_number() OVER (PARTITION BY member_id, cell_id, extract(year FROM period) ORDER BY period)
+                       AS rank
+              FROM rollup_absence
+           ) ranked
+     GROUP BY member_id, cell_id, year
+    HAVING count(*) >= %(risk_months)s  -- only members the committees must see
+), member_years_gone AS (
+    {member_years_stale}
+), member_years_saved AS (
+    {member_years_upsert}
+), cells AS (
+    -- A cell owes a regular meeting every month from its creation or its first meeting.
+    SELECT o.id,
+           LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month) AS since
+      FROM cells_organization o
+      LEFT JOIN (SELECT m.cell_id, min(m.period) AS first_month FROM meetings_meeting m
+                  WHERE m.status = %(held)s {meeting_cells} GROUP BY m.cell_id) f ON f.cell_id = o.id
+     WHERE o.kind IN ({cell_kinds}) AND o.is_active {org_cells}
+), grid AS (
+    SELECT c.id AS cell_id, g.month::date AS month
+      FROM cells c, unnest(%(months)s::date[]) AS g(month)
+     WHERE g.month >= c.since
+), risk AS (
+    -- Members reaching the warning (or removal) threshold in each month; the result keeps
+    -- a running total through the year.
+    SELECT cell_id, month, sum(warned)::int AS warned, sum(removal)::int AS removal
+      FROM (SELECT cell_id, at_risk_from AS month, 1 AS warned, 0 AS removal FROM member_years
+            UNION ALL
+            SELECT cell_id, removal_from, 0, 1 FROM member_years WHERE removal_from IS NOT NULL) reached
+     GROUP BY cell_id, month
+), result AS MATERIALIZED (
+    SELECT g.cell_id, g.month,
+           1 AS cells_due,
+           coalesce(p.regular_held, 0)::int AS regular_held,
+           coalesce(p.regular_on_time, 0)::int AS regular_on_time,
+           coalesce(p.regular_late, 0)::int AS regular_late,
+           (coalesce(p.regular_held, 0) = 0 AND g.month < %(current_month)s)::int AS regular_missed,
+           coalesce(p.thematic_held, 0)::int AS thematic_held,
+           -- A thematic meeting held this quarter so far (none is held before a cell's first grid month).
+           max((coalesce(p.thematic_held, 0) > 0)::int)
+               OVER (PARTITION BY g.cell_id, date_trunc('quarter', g.month) ORDER BY g.month) AS thematic_quarter,
+           coalesce(p.meetings_held, 0)::int AS meetings_held,
+           coalesce(p.documents_on_time, 0)::int AS documents_on_time,
+           coalesce(p.minutes_on_time, 0)::int AS minutes_on_time,
+           coalesce(p.summoned, 0)::int AS summoned,
+           coalesce(p.present, 0)::int AS present,
+           coalesce(p.excused, 0)::int AS excused,
+           coalesce(p.unexcused, 0)::int AS unexcused,
+           sum(coalesce(r.warned, 0)) OVER (PARTITION BY g.cell_id, extract(year FROM g.month) ORDER BY g.month)::int
+               AS members_at_risk,
+           sum(coalesce(r.removal, 0)) OVER (PARTITION BY g.cell_id, extract(year FROM g.month) ORDER BY g.month)::int
+               AS members_to_remove,
+           p.last_meeting_at, p.regular_meeting_id, p.regular_scheduled_date, p.regular_held_on
+      FROM grid g
+      LEFT JOIN rollup_source p ON p.cell_id = g.cell_id AND p.period = g.month
+      LEFT JOIN risk r ON r.cell_id = g.cell_id AND r.month = g.month
+), cell_months_gone AS (
+    {cell_months_stale}
+)
+{cell_months_upsert}
+"""
+
+MEMBER_YEAR_COLUMNS = ["unexcused_months", "unexcused_total", "at_risk_from", "removal_from", "last_unexcused_on"]
+
+
+def _held_meetings(cell_ids) -> str:
+    return ("m.status = %(held)s AND m.kind <> %(committee)s AND m.period BETWEEN %(first)s AND %(year_end)s"
+            + _cell_filter("m", cell_ids))
+
+
+def _cells_sql(cell_ids, *, inputs: str = "") -> str:
+    """The cells statement; `inputs` defines rollup_source and rollup_absence as CTEs
+    (a refresh) unless they are temporary tables already (the rebuild)."""
+    return _CELLS_SQL.format(
+        inputs=inputs,
+        held_meetings=_held_meetings(cell_ids),
+        meeting_cells=_cell_filter("m", cell_ids),
+        org_cells="" if cell_ids is None else " AND o.id = ANY(%(cell_ids)s)",
+        cell_kinds=CELL_KINDS_SQL,
+        member_years_stale=_stale(
+            "rollups_memberyear", ["member_id", "cell_id", "year"], "member_years",
+            "t.year BETWEEN %(year_first)s AND %(year_last)s" + _cell_filter("t", cell_ids),
+        ),
+        member_years_upsert=_upsert(
+            "rollups_memberyear", ["member_id", "cell_id", "year"], MEMBER_YEAR_COLUMNS, "member_years",
+            new_rows_defaults={}, stamped=False,
+        ),
+        # A row goes when its cell is gone or inactive, or the month is before it owed anything.
+        cell_months_stale=(
+            "DELETE FROM rollups_cellmonth t WHERE t.month BETWEEN %(first)s AND %(year_end)s"
+            + _cell_filter("t", cell_ids)
+            + " AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.id = t.cell_id AND t.month BETWEEN c.since AND %(last)s)"
+        ),
+        cell_months_upsert=_upsert(
+            "rollups_cellmonth", ["cell_id", "month"], CELL_COLUMNS, "result", new_rows_defaults=_ADOPTION_DEFAULTS,
+        ),
+    )
+
+
+_SUMS_SQL = ", ".join(f"sum(c.{col})::int AS {col}" for col in SUMMED)
+_ADOPTION_SUMS_SQL = ", ".join(f"sum(c.{col})::int AS {col}" for col in ADOPTION)
+
+# Organisation rows of the rebuild: each cell row counted once for every ancestor, read off
+# the materialized path, and for itself when it is a grassroots cell (its own grassroots
+# organisation). A plain cell's figures are its cell rows.
+_ORGANIZATIONS_SQL = f"""
+WITH ancestors AS (
+    SELECT o.id AS cell_id, anc.id::bigint AS organization_id
+      FROM cells_organization o, unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')) AS anc(id)
+     WHERE o.kind IN ({CELL_KINDS_SQL})
+       AND (anc.id::bigint <> o.id OR o.kind = '{Organization.Kind.GRASSROOTS_CELL}')
+), result AS MATERIALIZED (
+    SELECT a.organization_id, c.month,
+           {_SUMS_SQL}, max(c.last_meeting_at) AS last_meeting_at, {_ADOPTION_SUMS_SQL}
+      FROM rollups_cellmonth c JOIN ancestors a ON a.cell_id = c.cell_id
+     WHERE c.month BETWEEN %(first)s AND %(year_end)s
+     GROUP BY a.organization_id, c.month
+), gone AS (
+    {_stale("rollups_organizationmonth", ["organization_id", "month"], "result",
+            "t.month BETWEEN %(first)s AND %(year_end)s")}
+)
+{_upsert("rollups_organizationmonth", ["organization_id", "month"], ORG_COLUMNS, "result", new_rows_defaults={})}
+"""
+
+# One organisation's rows in a refresh: its own cell rows (if it is a grassroots cell), its
+# child cells' rows and its other children's organisation rows, which the refresh has just
+# brought up to date.
+_ALL_COLUMNS = ", ".join(["month", *SUMMED, "last_meeting_at", *ADOPTION])
+_ALL_COLUMNS_C = ", ".join(f"c.{col}" for col in ["month", *SUMMED, "last_meeting_at", *ADOPTION])
+_ORGANIZATION_FROM_CHILDREN_SQL = f"""
+WITH result AS MATERIALIZED (
+    SELECT %(org_id)s::bigint AS organization_id, c.month,
+           {_SUMS_SQL}, max(c.last_meeting_at) AS last_meeting_at, {_ADOPTION_SUMS_SQL}
+      FROM (
+            SELECT {_ALL_COLUMNS} FROM rollups_cellmonth
+             WHERE cell_id = %(org_id)s AND month BETWEEN %(first)s AND %(year_end)s
+            UNION ALL
+            SELECT {_ALL_COLUMNS_C} FROM rollups_cellmonth c JOIN cells_organization o ON o.id = c.cell_id
+             WHERE o.parent_id = %(org_id)s AND o.kind IN ({CELL_KINDS_SQL})
+               AND c.month BETWEEN %(first)s AND %(year_end)s
+            UNION ALL
+            SELECT {_ALL_COLUMNS_C} FROM rollups_organizationmonth c JOIN cells_organization o ON o.id = c.organization_id
+             WHERE o.parent_id = %(org_id)s AND o.kind NOT IN ({CELL_KINDS_SQL})
+               AND c.month BETWEEN %(first)s AND %(year_end)s
+           ) c
+     GROUP BY c.month
+), gone AS (
+    {_stale("rollups_organizationmonth", ["organization_id", "month"], "result",
+            "t.organization_id = %(org_id)s AND t.month BETWEEN %(first)s AND %(year_end)s")}
+)
+{_upsert("rollups_organizationmonth", ["organization_id", "month"], ORG_COLUMNS, "result", new_rows_defaults={})}
+"""
+
+
+def default_years(today: dt.date | None = None) -> list[int]:
+    """The current year, and in January the previous one too (December's misses become final)."""
+    today = today or timezone.localdate()
+    return [today.year - 1, today.year] if today.month == 1 else [today.year]
+
+
+@transaction.atomic
+def rollups_rebuild(*, years: list[int] | None = None) -> None:
+    """Recompute every roll-up row of the given calendar years (default: `default_years()`)."""
+    params = {**_params(years or default_years()), "cell_ids": None}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_LOCK_REBUILD])
+        # Enough memory for the grouping to stay in memory at province scale.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        held = _held_meetings(None)
+        cursor.execute("CREATE TEMP TABLE rollup_source ON COMMIT DROP AS "
+                       + _SOURCE_SQL.format(held_meetings=held), params)
+        cursor.execute("CREATE TEMP TABLE rollup_absence ON COMMIT DROP AS "
+                       + _ABSENCE_SQL.format(held_meetings=held), params)
+        cursor.execute("ANALYZE rollup_source, rollup_absence")  # good join plans pay for it
+        cursor.execute(_cells_sql(None), params)
+        cursor.execute("DROP TABLE rollup_source, rollup_absence")
+        cursor.execute(_ORGANIZATIONS_SQL, params)
+
+
+@transaction.atomic
+def rollups_refresh_cell(*, cell_id: int, year: int) -> bool:
+    """Recompute one cell's year, then the rows of its ancestors from the bottom up.
+
+    Returns False (and does nothing) when the cell no longer exists.
+    """
+    cell = Organization.objects.filter(pk=cell_id).only("path", "kind").first()
+    if cell is None:
+        return False
+    params = {**_params([year]), "cell_ids": [cell.pk]}
+    chain = [*reversed(cell.ancestor_ids)]  # parent, ..., root
+    if cell.kind == Organization.Kind.GRASSROOTS_CELL:
+        chain.insert(0, cell.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [_LOCK_REBUILD])
+        # Refreshes under one root read each other's rows: take them one at a time.
+        root = cell.ancestor_ids[0] if cell.ancestor_ids else cell.pk
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_REBUILD + 1, root % 2**31])
+        held = _held_meetings([cell.pk])
+        inputs = (f"rollup_source AS ({_SOURCE_SQL.format(held_meetings=held)}), "
+                  f"rollup_absence AS ({_ABSENCE_SQL.format(held_meetings=held)}),")
+        cursor.execute(_cells_sql([cell.pk], inputs=inputs), params)
+        for org_id in chain:
+            cursor.execute(_ORGANIZATION_FROM_CHILDREN_SQL, {**params, "org_id": org_id})
+    return True
+
+
+@transaction.atomic
+def rollups_refresh_adoption() -> None:
+    """Snapshot adoption into the current month's rows: accounts, recent sign-ins, notices read."""
+    today = timezone.localdate()
+    params = {
+        "month": month_start(today), "today": today,
+        "since": timezone.now() - dt.timedelta(days=30),
+        "home": CellMembership.Kind.HOME, "gone": list(GONE_STATUSES),
+    }
+    opened = notices_opened_by_cell(since=params["since"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_LOCK_REBUILD])
+        cursor.execute(
+            """
+            WITH adopt AS (
+                SELECT cm.cell_id, count(*) AS members, count(u.id) AS with_account,
+                       count(u.id) FILTER (WHERE u.last_login >= %(since)s) AS signed_in
+                  FROM members_cellmembership cm
+                  JOIN members_member mb ON mb.id = cm.member_id
+                  LEFT JOIN members_user u ON u.id = mb.user_id AND u.is_active
+                 WHERE cm.kind = %(home)s AND cm.start_date <= %(today)s
+                   AND (cm.end_date IS NULL OR cm.end_date >= %(today)s)
+                   AND NOT (mb.status = ANY(%(gone)s))
+                 GROUP BY cm.cell_id
+            )
+            UPDATE rollups_cellmonth t
+               SET members = coalesce(a.members, 0), members_with_account = coalesce(a.with_account, 0),
+                   members_signed_in = coalesce(a.signed_in, 0), computed_at = now()
+              FROM rollups_cellmonth c LEFT JOIN adopt a ON a.cell_id = c.cell_id
+             WHERE t.id = c.id AND t.month = %(month)s
+            """,
+            params,
+        )
+        cursor.execute(
+            "UPDATE rollups_cellmonth SET members_opened_notices = (%(opened)s::jsonb ->> cell_id::text)::int "
+            "WHERE month = %(month)s",
+            {**params, "opened": _json(opened)},
+        )
+        cursor.execute(
+            f"""
+            WITH sums AS (
+                SELECT anc.id::bigint AS organization_id, {_ADOPTION_SUMS_SQL}
+                  FROM rollups_cellmonth c
+                  JOIN cells_organization o ON o.id = c.cell_id,
+                       unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')) AS anc(id)
+                 WHERE c.month = %(month)s
+                 GROUP BY anc.id
+            )
+            UPDATE rollups_organizationmonth t
+               SET {", ".join(f"{col} = s.{col}" for col in ADOPTION)}, computed_at = now()
+              FROM sums s
+             WHERE t.organization_id = s.organization_id AND t.month = %(month)s
+            """,
+            params,
+        )
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps({str(key): count for key, count in value.items()})

@@ -1,0 +1,22 @@
+"""Celery tasks of the roll-ups: thin, take ids, idempotent (they recompute, never add)."""
+
+from celery import shared_task
+
+from meetings.models import Meeting
+from rollups import services
+
+
+@shared_task(name="rollups.refresh_meeting")
+def rollups_refresh_meeting(meeting_id: int) -> None:
+    """Refresh the year of the meeting's cell and its ancestors (the meeting may be gone)."""
+    meeting = Meeting.objects.filter(pk=meeting_id).values("cell_id", "period").first()
+    if meeting is None:
+        return
+    services.rollups_refresh_cell(cell_id=meeting["cell_id"], year=meeting["period"].year)
+
+
+@shared_task(name="rollups.rebuild")
+def rollups_rebuild_nightly() -> None:
+    """The nightly rebuild: this year's roll-ups from the source, then the adoption snapshot."""
+    services.rollups_rebuild()
+    services.rollups_refresh_adoption()
