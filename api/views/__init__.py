@@ -1,0 +1,1 @@
+"""API endpoints, one module per area. Thin: scope, selector or service, serializer."""
