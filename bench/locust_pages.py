@@ -1,0 +1,30 @@
+"""Locust users for bench/pages.py: sign in once, then open one page again and again.
+
+Configured by bench/pages.py through the environment: BENCH_USERNAME, BENCH_PASSWORD,
+BENCH_PATH. Each simulated user waits 0.5–1.5 s between pages, as a person reading would.
+"""
+
+import os
+
+from locust import HttpUser, between, task
+
+
+class PageUser(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        self.client.get("/accounts/login/", name="sign in")
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post(
+            "/accounts/login/",
+            {"login": os.environ["BENCH_USERNAME"], "password": os.environ["BENCH_PASSWORD"],
+             "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.host}/accounts/login/"}, name="sign in",
+        )
+
+    @task
+    def page(self):
+        with self.client.get(os.environ["BENCH_PATH"], name="page", catch_response=True,
+                             allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")

@@ -1,0 +1,1 @@
+"""Demo data: a realistic, deterministic commune, district or province."""
