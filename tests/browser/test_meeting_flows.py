@@ -89,7 +89,8 @@ def test_a_member_sees_the_next_meeting_excuses_themself_comments_and_subscribes
     assert fits_the_screen(page)
     screenshot(page, "member-meeting-detail")
 
-    page.get_by_role("link", name="Lịch họp").click()
+    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Cài đặt").click()
+    page.get_by_role("link", name="Lịch sinh hoạt trên điện thoại").click()
     feed_url = page.get_by_label("Địa chỉ lịch").input_value()
     assert page.get_by_role("link", name="Đăng ký trong ứng dụng Lịch").get_attribute("href").startswith("webcal://")
     assert fits_the_screen(page)
