@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -214,6 +214,8 @@ class CellHome:
 
 
 PROBATION_WARNING_DAYS = 60
+RECENT_DAYS = 366  # how far back the cell home looks for missing roll calls and minutes
+TODO_MEETINGS = 5  # meetings listed per kind of to-do
 
 
 def _quarter_start(day: dt.date) -> dt.date:
@@ -227,30 +229,38 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
     rules = settings.HANDBOOK_RULES
     meetings = Meeting.objects.filter(cell=cell)
 
-    next_meeting = (
-        _with_counts(meetings.filter(status__in=Meeting.OPEN_STATUSES, ends_at__gte=now))
-        .select_related("draft_resolution").order_by("starts_at").first()
+    # One read of the cell's meetings of the last year and ahead (a few dozen rows: a year
+    # of monthly meetings and the series generated ahead) answers the next meeting, the last
+    # regular one, missing roll calls and minutes, and what is planned.
+    recent = list(
+        _with_counts(meetings.filter(starts_at__gte=now - dt.timedelta(days=RECENT_DAYS)))
+        .select_related("draft_resolution", "minutes").order_by("starts_at", "pk")
     )
-    last = (
-        meetings.filter(kind=Meeting.Kind.REGULAR)
-        .filter(Q(scheduled_date__lt=today) | Q(ends_at__lt=now))
-        .select_related("minutes").order_by("-scheduled_date", "-starts_at").first()
-    )
+    next_meeting = next((m for m in recent if m.status in Meeting.OPEN_STATUSES and m.ends_at >= now), None)
+    last_candidates = [m for m in recent if m.kind == Meeting.Kind.REGULAR
+                       and (m.scheduled_date < today or m.ends_at < now)]
+    if last_candidates:
+        last = max(last_candidates, key=lambda m: (m.scheduled_date, m.starts_at))
+    else:  # no regular meeting in a year: look further back
+        last = (
+            meetings.filter(kind=Meeting.Kind.REGULAR)
+            .filter(Q(scheduled_date__lt=today) | Q(ends_at__lt=now))
+            .select_related("minutes").order_by("-scheduled_date", "-starts_at").first()
+        )
+    latest_first = recent[::-1]
     todos: list[Todo] = []
 
     if next_meeting and not next_meeting.document_count:
         todos.append(Todo("documents", overdue=now > documents_due(next_meeting), meeting=next_meeting,
                           due=documents_due(next_meeting)))
 
-    for meeting in meetings.filter(status__in=Meeting.OPEN_STATUSES, ends_at__lt=now).order_by("-starts_at")[:5]:
+    no_roll_call = [m for m in latest_first if m.status in Meeting.OPEN_STATUSES and m.ends_at < now]
+    for meeting in no_roll_call[:TODO_MEETINGS]:
         todos.append(Todo("roll_call", overdue=True, meeting=meeting))
 
-    unfinished = (
-        meetings.filter(status=Meeting.Status.HELD, starts_at__gte=now - dt.timedelta(days=366))
-        .filter(Q(minutes__isnull=True) | Q(minutes__finalized_at__isnull=True))
-        .order_by("-starts_at")[:5]
-    )
-    for meeting in unfinished:
+    unfinished = [m for m in latest_first if m.status == Meeting.Status.HELD
+                  and not (minutes_of(m) and minutes_of(m).finalized_at)]
+    for meeting in unfinished[:TODO_MEETINGS]:
         todos.append(Todo("minutes", overdue=now > minutes_due(meeting), meeting=meeting, due=minutes_due(meeting)))
 
     # Three unexcused absences in a year lead to removal: warn from the one before.
@@ -284,17 +294,17 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
 
     next_month = shift_months(today.replace(day=1), 1)
     quarter = _quarter_start(today)
-    planned = set(
-        meetings.exclude(status=Meeting.Status.CANCELLED)
-        .filter(Q(kind=Meeting.Kind.REGULAR, period=next_month)
-                | Q(kind=Meeting.Kind.THEMATIC, period__gte=quarter, period__lt=shift_months(quarter, 3)))
-        .values_list("kind", flat=True)
-    )
+    quarter_end = shift_months(quarter, 3)
+    planned = {
+        m.kind for m in recent if m.status != Meeting.Status.CANCELLED and (
+            (m.kind == Meeting.Kind.REGULAR and m.period == next_month)
+            or (m.kind == Meeting.Kind.THEMATIC and quarter <= m.period < quarter_end))
+    }
     if Meeting.Kind.REGULAR not in planned:
         todos.append(Todo("regular_next_month", period=next_month))
     if Meeting.Kind.THEMATIC not in planned:
         todos.append(Todo("thematic_quarter", period=quarter,
-                          overdue=today >= shift_months(quarter, 3) - dt.timedelta(days=30)))
+                          overdue=today >= quarter_end - dt.timedelta(days=30)))
 
     return CellHome(
         cell=cell,
@@ -429,21 +439,25 @@ def member_home(scope: Scope, *, now: dt.datetime | None = None, upcoming_limit:
     """The member's next meetings (home and temporary cells), their own excuses, this year's
     attendance and the cells' recent resolutions, in a fixed number of queries."""
     now = now or timezone.now()
+    # The member's own excuse (one per meeting) rides along in the same query.
+    mine = AbsenceExcuse.objects.filter(meeting=OuterRef("pk"), member_id=scope.member_id)
     upcoming = list(
         meetings_upcoming_for_member(scope, now=now)
         .select_related("draft_resolution")
-        .annotate(comment_count=Count("draft_resolution__comments"))
+        .annotate(comment_count=Count("draft_resolution__comments"),
+                  my_excuse_id=Subquery(mine.values("pk")[:1]),
+                  my_excuse_reason=Subquery(mine.values("reason")[:1]),
+                  my_excuse_withdrawn_at=Subquery(mine.values("withdrawn_at")[:1]))
         .prefetch_related(Prefetch("documents", queryset=MeetingDocument.objects.order_by("uploaded_at")))
         [:upcoming_limit]
     )
-    excuses = {}
+    excuses = {
+        m.pk: AbsenceExcuse(pk=m.my_excuse_id, meeting=m, member_id=scope.member_id, reason=m.my_excuse_reason,
+                            withdrawn_at=m.my_excuse_withdrawn_at)
+        for m in upcoming if m.my_excuse_id is not None
+    }
     rows = []
     if scope.member_id:
-        if upcoming:
-            excuses = {
-                e.meeting_id: e for e in AbsenceExcuse.objects.filter(
-                    member_id=scope.member_id, meeting_id__in=[m.pk for m in upcoming])
-            }
         year_start, year_end = _local_year_bounds(now)
         rows = list(
             Attendance.objects.filter(member_id=scope.member_id, meeting__starts_at__gte=year_start,

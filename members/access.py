@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,25 +49,32 @@ class Scope:
 
 
 ANONYMOUS = Scope(None, False, None, frozenset(), None, frozenset(), ())
+_SEAT = "committee-seat"  # marks seat rows in scope_for's union; no membership kind is spelled so
 
 
 def scope_for(user) -> Scope:
-    """The user's scope, computed in at most two queries and cached on the user object."""
+    """The user's scope, computed in one query (two for a member with neither a cell nor a
+    seat) and cached on the user object."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_handbook_scope", None)
     if cached is not None:
         return cached
-    memberships = list(
-        CellMembership.objects.current()
-        .filter(member__user_id=user.pk)
-        .values_list("member_id", "cell_id", "kind", "role")
+    # One query for both: the user's current cell memberships and committee seats.
+    blank = Value("", output_field=CharField())
+    rows = list(
+        CellMembership.objects.current().filter(member__user_id=user.pk)
+        .annotate(org_path=blank)
+        .values_list("member_id", "cell_id", "kind", "role", "org_path")
+        .union(
+            CommitteeSeat.objects.current().filter(member__user_id=user.pk)
+            .annotate(seat=Value(_SEAT, output_field=CharField()), no_role=blank)
+            .values_list("member_id", "organization_id", "seat", "no_role", "organization__path"),
+            all=True,
+        )
     )
-    seats = list(
-        CommitteeSeat.objects.current()
-        .filter(member__user_id=user.pk)
-        .values_list("member_id", "organization_id", "organization__path")
-    )
+    memberships = [row[:4] for row in rows if row[2] != _SEAT]
+    seats = [(member, org, path) for member, org, kind, _, path in rows if kind == _SEAT]
     member_id = memberships[0][0] if memberships else (seats[0][0] if seats else None)
     if member_id is None:
         member_id = Member.objects.filter(user_id=user.pk).values_list("id", flat=True).first()

@@ -124,9 +124,19 @@ def test_an_ended_term_gives_no_access(cast):
     assert not cells_visible(scope).exists()
 
 
-def test_the_scope_costs_at_most_two_queries(cast, django_assert_max_num_queries):
-    user = cast.committee.user
-    with django_assert_max_num_queries(2):
-        scope_for(user)
-    with django_assert_max_num_queries(0):
-        scope_for(user)
+def test_the_scope_costs_one_query_and_is_then_kept_on_the_user(cast, django_assert_max_num_queries):
+    for person in (cast.committee, cast.secretary):
+        user = person.user
+        with django_assert_max_num_queries(1):
+            scope = scope_for(user)
+        with django_assert_max_num_queries(0):
+            assert scope_for(user) is scope
+
+
+def test_one_query_tells_cells_from_committee_seats(cast):
+    f.seat(cast.secretary, cast.tree.commune_a)
+    scope = scope_for(cast.secretary.user)
+    assert scope.member_id == cast.secretary.pk
+    assert scope.home_cell_id == cast.tree.a1.pk and scope.managed_cell_ids == {cast.tree.a1.pk}
+    assert scope.member_cell_ids == {cast.tree.a1.pk}
+    assert scope.oversight == ((cast.tree.commune_a.pk, cast.tree.commune_a.path),)

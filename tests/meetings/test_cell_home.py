@@ -164,4 +164,4 @@ def test_the_page_keeps_a_constant_number_of_queries(cast, login, tidy, constant
     populate(5)
     client = login(cast.secretary)
     assert Meeting.objects.filter(cell=cast.tree.a1).count() > 3
-    constant_queries(lambda: client.get(url(cast.tree.a1)), lambda: populate(60), ceiling=20)
+    constant_queries(lambda: client.get(url(cast.tree.a1)), lambda: populate(60), ceiling=10)

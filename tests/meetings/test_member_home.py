@@ -106,4 +106,4 @@ def test_the_home_keeps_a_constant_number_of_queries(cast, login, constant_queri
             finish_minutes(past, resolution="Nghị quyết")
     populate(8)
     client = login(getattr(cast, who))
-    constant_queries(lambda: client.get(reverse("home")), lambda: populate(90), ceiling=12)
+    constant_queries(lambda: client.get(reverse("home")), lambda: populate(90), ceiling=10)
