@@ -38,6 +38,22 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_the_web_server_refuses_to_start_without_a_secret_key_either():
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "HANDBOOK_DEMO",
+                                                            "HANDBOOK_TESTING", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run([sys.executable, "-c", "import handbook.wsgi"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_on_a_developers_machine_runs_without_a_secret_key():
+    result = _manage("check", env={"DJANGO_SECRET_KEY": "", "DJANGO_DEBUG": "", "HANDBOOK_DEMO": "",
+                                   "HANDBOOK_TESTING": ""})
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_a_bad_boolean_is_reported_by_name():
     result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
