@@ -24,6 +24,8 @@ def test_a_member_revokes_a_lost_phones_token(page, tree):
     token_issue(user=member.user, name="Điện thoại bị mất")
     sign_in(page, "hoa")
     page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Cài đặt").click()
+    assert page.get_by_role("heading", name="Cài đặt").is_visible()
+    screenshot(page, "settings")
     page.get_by_role("link", name="Thiết bị đăng nhập ứng dụng").click()
     assert page.get_by_role("heading", name="Mã truy cập ứng dụng").is_visible()
     assert page.get_by_text("Điện thoại bị mất", exact=True).is_visible()
