@@ -339,7 +339,9 @@ HANDBOOK_RULES = {
     "thematic_meeting_minutes": 120,
     "documents_days_before": 1,
     "minutes_within_days": 2,
-    "unexcused_absences_for_removal": 3,
+    # DOMAIN.md: three months of a calendar year with an absence without reason lead the
+    # cell to propose removal (meetings.rules.risk_level warns one month before).
+    "unexcused_months_for_removal": 3,
     "probation_months": 12,
     "attendance_bands": [90, 75, 65],
     "reminder_offsets_minutes": [3 * 24 * 60, 2 * 60],
@@ -352,6 +354,8 @@ HANDBOOK_RULES = {
     "badge_notice_days": 30,
     "nudge_hour": 8,  # date-based nudges go out from this local hour
     "nudge_catch_up_days": 7,  # a nudge missed for longer than this is no longer sent
+    # Several edits of an announced meeting within this delay send one change notice.
+    "change_notice_delay_minutes": 5,
 }
 
 # --- Notifications (notifications/): the delivery ledger ----------------------------------

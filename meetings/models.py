@@ -82,6 +82,11 @@ class Meeting(models.Model):
     # iCalendar SEQUENCE: raised by every change a calendar must pick up.
     sequence = models.PositiveIntegerField(default=0)
     roll_call_recorded_at = models.DateTimeField(null=True, blank=True)
+    # A change of date, time or place of an announced meeting waits here a few minutes, so
+    # that several edits send one change notice with the final values; `announced` holds
+    # what members were last told ({"starts_at", "ends_at", "place"}).
+    change_notice_due_at = models.DateTimeField(null=True, blank=True)
+    announced = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,11 +137,25 @@ class Attendance(models.Model):
         PRESENT = "present", _("Present")
         EXCUSED = "excused", _("Absent with reason")
         UNEXCUSED = "unexcused", _("Absent without reason")
+        # A summoned member the roll call has not marked yet (the row freezes the summons).
+        UNMARKED = "unmarked", _("Not marked")
+
+    class Basis(models.TextChoices):
+        """Why the member is on the roll call, frozen when the roll call is first saved
+        (meetings.rules.summon_basis)."""
+
+        OFFICIAL = "official", _("Official member")
+        PROBATIONARY = "probationary", _("Probationary member")
+        TEMPORARY_TRANSFER = "temporary_transfer", _("On temporary transfer here")
+        EXEMPT = "exempt", _("Exempt from activity, came")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField(_("attendance"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # Snapshot at the roll call: summoned (official, probationary, temporary transfer) or an
+    # exempt member who came. Later roster changes never alter a held meeting.
+    basis = models.CharField(_("on the roll call as"), max_length=24, choices=Basis.choices)
     # Snapshot at the roll call: votes pass on more than half of the official members summoned.
     was_official = models.BooleanField(default=False)
     recorded_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -149,7 +168,17 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_one_per_member"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["present", "excused", "unexcused"]), name="attendance_known_status"
+                condition=models.Q(status__in=["present", "excused", "unexcused", "unmarked"]),
+                name="attendance_known_status",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(basis__in=["official", "probationary", "temporary_transfer", "exempt"]),
+                name="attendance_known_basis",
+            ),
+            # An exempt member is not summoned: they are on the roll call only when they came.
+            models.CheckConstraint(
+                condition=~models.Q(basis="exempt") | models.Q(status="present"),
+                name="attendance_exempt_only_present",
             ),
         ]
 
@@ -240,6 +269,9 @@ class AbsenceExcuse(models.Model):
     reason = models.CharField(_("reason"), max_length=255)
     created_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The start the excuse was given (or last confirmed) for: when the meeting moves, the
+    # excuse needs the member's confirmation again (meetings.rules.excuse_stands).
+    confirmed_for = models.DateTimeField(_("given for the meeting starting"))
 
     class Meta:
         verbose_name = _("advance excuse")
@@ -285,6 +317,34 @@ class Minutes(models.Model):
 
     def __str__(self):
         return f"{self.meeting}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class MinutesAmendment(models.Model):
+    """A numbered change to finished minutes: who, when, why and what (old -> new).
+
+    Finished minutes are never edited in place (meetings.services.minutes.minutes_amend).
+    `changes` is a list of {"field", "label", "old", "new"} with the values as printed.
+    """
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField(_("amendment number"))
+    reason = models.TextField(_("reason for the amendment"))
+    changes = models.JSONField(default=list)
+    made_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("amendment to the minutes")
+        verbose_name_plural = _("amendments to the minutes")
+        ordering = ["minutes", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="minutes_amendment_numbered_once"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="minutes_amendment_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} #{self.number}"
 
 
 class RollCallSubmission(models.Model):

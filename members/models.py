@@ -181,11 +181,22 @@ OFFICER_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.COMMITTEE_MEMBER)
 
 
 class DatedQuerySet(models.QuerySet):
+    """Rows with a [start_date, end_date] period (end_date empty: still open).
+
+    "Current on a date" is defined here once: started on or before the day, and not ended
+    before it (the end date is the last day). `current_sql` is its SQL twin.
+    """
+
     def current(self, on=None):
         from django.utils import timezone
 
         on = on or timezone.localdate()
         return self.filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=on), start_date__lte=on)
+
+
+def current_sql(alias: str, on: str) -> str:
+    """SQL twin of `DatedQuerySet.current`: `alias` is the table alias, `on` a date expression."""
+    return f"({alias}.start_date <= {on} AND ({alias}.end_date IS NULL OR {alias}.end_date >= {on}))"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

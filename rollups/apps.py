@@ -1,4 +1,4 @@
-"""App config: connects the roll-up receivers to the meeting signals."""
+"""App config of the roll-ups (the meeting services ask for refreshes: meetings.followups)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class RollupsConfig(AppConfig):
     name = "rollups"
     verbose_name = _("Roll-ups")
-
-    def ready(self):
-        from rollups import receivers
-
-        receivers.connect()

@@ -1,10 +1,13 @@
-"""Template filters for Vietnamese date forms ("Thứ Hai, 05/01/2026") in the local time zone."""
+"""Template filters: Vietnamese date forms ("Thứ Hai, 05/01/2026") in the local time zone, and
+percentages in the one figure style ("88,7 %")."""
 
 import datetime as dt
 
 from django import template
 from django.utils import formats, timezone
 from django.utils.translation import pgettext_lazy
+
+from common.numbers import format_percent
 
 register = template.Library()
 
@@ -48,3 +51,9 @@ def hm(value):
     if not value:
         return ""
     return _local(value).strftime("%H:%M")
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage in the one figure style: 88.65 -> '88,7 %'; None -> '—'."""
+    return format_percent(value)

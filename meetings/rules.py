@@ -1,0 +1,320 @@
+"""The meeting rules, each defined once, with its SQL twin beside it where the roll-ups need one.
+
+Every page, export, nudge, PDF and API answer asks these; nothing else decides them:
+
+- who is summoned, and as what (`summon_basis`, `summon_list`, `summoned_members`,
+  `exempt_members`; frozen on the attendance rows once the roll call is saved);
+- the attendance rate (`attendance_rate`: present summoned members / summoned members);
+- a regular meeting on schedule, late, missed or not yet due (`regular_state`);
+- documents and minutes on time, late, missing or not yet due (`documents_state`,
+  `minutes_state`), and the rates over the meetings that were due (`timely_rate`);
+- members at risk (`risk_level`, `unexcused_months`: months of a calendar year with an
+  absence without reason, DOMAIN.md);
+- the vote of a resolution (`vote_passes`);
+- an advance excuse that still stands after the meeting moved (`excuse_stands`).
+
+Numbers come from settings.HANDBOOK_RULES (DOMAIN.md: they change every few years). The
+SQL twins are fragments over the aliases the roll-ups use: `m` a meeting, `a` an attendance
+row; a test checks each twin against its Python rule.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from common.months import month_start
+from common.numbers import percent
+from meetings.models import AbsenceExcuse, Attendance, Meeting
+from members.models import CellMembership, Member, MemberStatus
+
+Basis = Attendance.Basis
+
+# --- Who is summoned ------------------------------------------------------------------------
+
+# Bases of the members summoned (called to the meeting, counted in the rate and the vote base).
+SUMMONED_BASES = (Basis.OFFICIAL, Basis.PROBATIONARY, Basis.TEMPORARY_TRANSFER)
+SUMMONED_SQL = "a.basis IN ('official', 'probationary', 'temporary_transfer')"
+
+
+def summon_basis(*, status: str, membership_kind: str) -> str | None:
+    """Why a member with `status` and a current membership of `membership_kind` in the
+    meeting's cell is on its roll call (DOMAIN.md), or None when they are not:
+
+    - home members, official or probationary, are summoned as such;
+    - members attending here on temporary transfer are summoned (temporary membership);
+    - exempt home members are not summoned, but may come (basis "exempt");
+    - members on temporary transfer elsewhere, and members gone, are not on it at all.
+    """
+    if membership_kind == CellMembership.Kind.HOME:
+        if status == MemberStatus.OFFICIAL:
+            return Basis.OFFICIAL
+        if status == MemberStatus.PROBATIONARY:
+            return Basis.PROBATIONARY
+        if status == MemberStatus.EXEMPT:
+            return Basis.EXEMPT
+        return None
+    if status == MemberStatus.TEMPORARY_TRANSFER:
+        return Basis.TEMPORARY_TRANSFER
+    return None
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
+    """The local date the roll is taken on: memberships current that day count."""
+    return timezone.localdate(meeting.starts_at)
+
+
+def summon_list(meeting: Meeting) -> list[tuple[Member, str]]:
+    """(member, basis) of everyone on the meeting's roll call as the roster stands today:
+    the summoned and the exempt home members. Used until the roll call is first saved; from
+    then on the attendance rows are the list (`is_frozen`)."""
+    memberships = (
+        CellMembership.objects.current(meeting_day(meeting)).filter(cell_id=meeting.cell_id)
+        .select_related("member")
+    )
+    found: dict[int, tuple[Member, str]] = {}
+    for membership in memberships:
+        basis = summon_basis(status=membership.member.status, membership_kind=membership.kind)
+        if basis is not None and membership.member_id not in found:
+            found[membership.member_id] = (membership.member, basis)
+    return list(found.values())
+
+
+def is_frozen(meeting: Meeting) -> bool:
+    """Once the roll call is saved, who was summoned is what its rows say, for good."""
+    return meeting.roll_call_recorded_at is not None
+
+
+def summoned_members(meeting: Meeting) -> QuerySet[Member]:
+    """The members summoned to the meeting: frozen on the roll call once it is saved, else
+    as the roster stands (official and probationary home members, temporary transfers in)."""
+    if is_frozen(meeting):
+        return Member.objects.filter(
+            attendances__meeting=meeting, attendances__basis__in=SUMMONED_BASES
+        ).order_by("full_name")
+    ids = [member.pk for member, basis in summon_list(meeting) if basis in SUMMONED_BASES]
+    return Member.objects.filter(pk__in=ids).order_by("full_name")
+
+
+def exempt_members(meeting: Meeting) -> QuerySet[Member]:
+    """Exempt home members: not summoned, but a roll call may record them as present. Once
+    the roll call is saved, only those recorded (present) remain, and members exempt today
+    may still be marked present at a correction."""
+    ids = [member.pk for member, basis in summon_list(meeting) if basis == Basis.EXEMPT]
+    if is_frozen(meeting):
+        frozen = set(meeting.attendances.values_list("member_id", flat=True))
+        recorded = meeting.attendances.filter(basis=Basis.EXEMPT).values_list("member_id", flat=True)
+        ids = [pk for pk in ids if pk not in frozen] + list(recorded)
+    return Member.objects.filter(pk__in=ids).order_by("full_name")
+
+
+# --- Attendance rate --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AttendanceCounts:
+    """A roll call counted: summoned members by outcome (exempt members who came apart)."""
+
+    summoned: int = 0
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    unmarked: int = 0
+    exempt_present: int = 0
+
+    @property
+    def rate(self):
+        return attendance_rate(self.present, self.summoned)
+
+
+def attendance_rate(present: int, summoned: int):
+    """Share of the summoned members who came, in per cent, rounded half up to one decimal.
+    Exempt members who came are welcome but not counted (they were not summoned)."""
+    return percent(present, summoned)
+
+
+# SQL twins over attendance rows `a` (their counts; the rate is common.numbers.percent_sql).
+SUMMONED_COUNT_SQL = f"count(*) FILTER (WHERE {SUMMONED_SQL})"
+PRESENT_COUNT_SQL = f"count(*) FILTER (WHERE {SUMMONED_SQL} AND a.status = 'present')"
+EXCUSED_COUNT_SQL = f"count(*) FILTER (WHERE {SUMMONED_SQL} AND a.status = 'excused')"
+UNEXCUSED_COUNT_SQL = f"count(*) FILTER (WHERE {SUMMONED_SQL} AND a.status = 'unexcused')"
+
+
+def attendance_counts(rows) -> AttendanceCounts:
+    """Count attendance rows (objects with `.basis` and `.status`) the one way."""
+    counts = dict(summoned=0, present=0, excused=0, unexcused=0, unmarked=0, exempt_present=0)
+    for row in rows:
+        if row.basis in SUMMONED_BASES:
+            counts["summoned"] += 1
+            counts[row.status] += 1
+        elif row.status == Attendance.Status.PRESENT:
+            counts["exempt_present"] += 1
+    return AttendanceCounts(**counts)
+
+
+# --- Which meetings count --------------------------------------------------------------------
+
+# Meetings the roll-ups count: held cell meetings; a cell-committee meeting is not a cell meeting.
+COUNTED_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC, Meeting.Kind.EXTRAORDINARY, Meeting.Kind.YEAR_END)
+COUNTED_MEETING_SQL = "(m.status = 'held' AND m.kind <> 'committee')"
+# Meetings whose documents must be posted beforehand (DOMAIN.md).
+MEETINGS_WITH_DOCUMENTS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC, Meeting.Kind.YEAR_END)
+DOCUMENTS_REQUIRED_SQL = "m.kind IN ('regular', 'thematic', 'year_end')"
+
+
+def counted_meetings_of(prefix: str = "") -> Q:
+    """Held cell meetings (a cell-committee meeting is not one), through a relation prefix
+    such as "meeting__"; `COUNTED_MEETING_SQL` is the SQL twin."""
+    return Q(**{f"{prefix}status": Meeting.Status.HELD}) & ~Q(**{f"{prefix}kind": Meeting.Kind.COMMITTEE})
+
+
+# --- On schedule, on time -------------------------------------------------------------------
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSED = "missed"  # a regular meeting: the month is over and none was held
+MISSING = "missing"  # documents or minutes: the deadline passed and there are none
+NOT_YET_DUE = "not_yet_due"
+
+
+def regular_state(*, month: dt.date, held_on: dt.date | None, scheduled_date: dt.date | None,
+                  today: dt.date) -> str:
+    """A cell's regular meeting of `month`: held on (or before) its scheduled date, late,
+    missed once the month is over, else not yet due. A postponement keeps the first
+    scheduled date, so it shows as late."""
+    if held_on is not None:
+        return ON_TIME if scheduled_date is None or held_on <= scheduled_date else LATE
+    return MISSED if month < month_start(today) else NOT_YET_DUE
+
+
+REGULAR_ON_TIME_SQL = "held_on <= scheduled_date"
+REGULAR_LATE_SQL = "held_on > scheduled_date"
+REGULAR_MISSED_SQL = "(regular_held = 0 AND month < %(current_month)s)"
+
+
+def documents_due_at(meeting: Meeting) -> dt.datetime:
+    """Documents are due HANDBOOK_RULES["documents_days_before"] days before the start."""
+    return meeting.starts_at - dt.timedelta(days=settings.HANDBOOK_RULES["documents_days_before"])
+
+
+def minutes_due_at(meeting: Meeting) -> dt.datetime:
+    """Minutes are due HANDBOOK_RULES["minutes_within_days"] days after the end."""
+    return meeting.ends_at + dt.timedelta(days=settings.HANDBOOK_RULES["minutes_within_days"])
+
+
+def _timeliness(done_at: dt.datetime | None, due: dt.datetime, now: dt.datetime) -> str:
+    if done_at is not None:
+        return ON_TIME if done_at <= due else LATE
+    return MISSING if now > due else NOT_YET_DUE
+
+
+def documents_state(meeting: Meeting, *, first_posted_at: dt.datetime | None, now: dt.datetime) -> str:
+    """The meeting's documents: posted by the deadline, late, missing, or not yet due."""
+    return _timeliness(first_posted_at, documents_due_at(meeting), now)
+
+
+def minutes_state(meeting: Meeting, *, finalized_at: dt.datetime | None, now: dt.datetime) -> str:
+    """The minutes of a held meeting: finished by the deadline, late, missing, or not yet due."""
+    return _timeliness(finalized_at, minutes_due_at(meeting), now)
+
+
+def timely_rate(on_time: int, due: int):
+    """On time among those due: what was still before its deadline counts neither way."""
+    return percent(on_time, due)
+
+
+# SQL twins over a meeting `m`, the first document time `d.first_at`, the minutes `mi`, at
+# the moment %(now)s.
+DOCUMENTS_DUE_AT_SQL = "(m.starts_at - %(doc_days)s * interval '1 day')"
+MINUTES_DUE_AT_SQL = "(m.ends_at + %(minutes_days)s * interval '1 day')"
+DOCUMENTS_ON_TIME_SQL = f"coalesce(d.first_at <= {DOCUMENTS_DUE_AT_SQL}, false)"
+DOCUMENTS_DUE_SQL = f"(d.first_at IS NOT NULL OR %(now)s > {DOCUMENTS_DUE_AT_SQL})"
+MINUTES_ON_TIME_SQL = f"coalesce(mi.finalized_at <= {MINUTES_DUE_AT_SQL}, false)"
+MINUTES_DUE_SQL = f"(mi.finalized_at IS NOT NULL OR %(now)s > {MINUTES_DUE_AT_SQL})"
+
+
+# --- Members at risk --------------------------------------------------------------------------
+
+WARNING = "warning"
+REMOVAL = "removal"
+
+
+def risk_thresholds() -> tuple[int, int]:
+    """(warning, removal) in months of a calendar year with an absence without reason:
+    DOMAIN.md's three months lead to a proposal of removal; the warning comes one before."""
+    removal = settings.HANDBOOK_RULES["unexcused_months_for_removal"]
+    return max(1, removal - 1), removal
+
+
+def risk_level(months: int) -> str | None:
+    """None, "warning" or "removal" for a member with `months` months of absence without
+    reason in one calendar year (in one cell)."""
+    warning, removal = risk_thresholds()
+    if months >= removal:
+        return REMOVAL
+    if months >= warning:
+        return WARNING
+    return None
+
+
+@dataclass(frozen=True)
+class AbsenceYear:
+    member_id: int
+    months: int  # months of the year with an absence without reason
+    total: int  # absences without reason
+    last_on: dt.date
+
+    @property
+    def level(self) -> str | None:
+        return risk_level(self.months)
+
+
+def unexcused_months(*, cell_id: int, year: int, member_ids=None) -> dict[int, AbsenceYear]:
+    """Absences without reason at the cell's counted meetings of the calendar year (by the
+    month the meeting counts for), per member: one query. The roll-ups' SQL twin is
+    `UNEXCUSED_MONTHS_SQL`."""
+    rows = Attendance.objects.filter(
+        counted_meetings_of("meeting__"), meeting__cell_id=cell_id, meeting__period__year=year,
+        status=Attendance.Status.UNEXCUSED, basis__in=SUMMONED_BASES,
+    )
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=member_ids)
+    grouped = rows.values("member_id").annotate(
+        months=Count("meeting__period", distinct=True), total=Count("id"), last_at=Max("meeting__starts_at"),
+    )
+    return {
+        row["member_id"]: AbsenceYear(row["member_id"], row["months"], row["total"],
+                                      timezone.localdate(row["last_at"]))
+        for row in grouped
+    }
+
+
+# Absences without reason per member, cell and month (the roll-ups rank the months of a year).
+UNEXCUSED_MONTHS_SQL = f"a.status = 'unexcused' AND {SUMMONED_SQL} AND {COUNTED_MEETING_SQL}"
+
+
+# --- The vote ------------------------------------------------------------------------------------
+
+def vote_passes(*, votes_for: int, official_summoned: int) -> bool:
+    """DOMAIN.md: a resolution passes with more than half of the official members summoned."""
+    return official_summoned > 0 and 2 * votes_for > official_summoned
+
+
+def official_summoned(rows) -> int:
+    """The vote base: official members summoned (frozen rows with `.basis`, `.was_official`)."""
+    return sum(1 for row in rows if row.basis in SUMMONED_BASES and row.was_official)
+
+
+# --- Advance excuses ----------------------------------------------------------------------------
+
+def excuse_stands(excuse: AbsenceExcuse | None, meeting: Meeting) -> bool:
+    """An advance excuse counts for the meeting as it is now: not withdrawn, and given (or
+    confirmed) for its current start. After a change of date or time it needs confirming."""
+    return (excuse is not None and excuse.withdrawn_at is None
+            and excuse.confirmed_for == meeting.starts_at)
+
+
+def excuse_needs_confirmation(excuse: AbsenceExcuse | None, meeting: Meeting) -> bool:
+    return (excuse is not None and excuse.withdrawn_at is None
+            and excuse.confirmed_for != meeting.starts_at)

@@ -1,0 +1,104 @@
+"""Each rule defined once, and its SQL twin agrees with it."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from common.months import add_months, add_years, months_between, quarter_start
+from common.numbers import format_percent, percent, percent_fraction, percent_sql
+from meetings import rules
+from meetings.models import Attendance
+from members.models import CellMembership, MemberStatus, current_sql
+from tests import factories
+
+PAIRS = [(0, 5), (1, 3), (2, 3), (8865, 10000), (8864, 10000), (19, 21), (1, 8), (3, 8), (5, 8), (7, 7), (1, 0), (0, 0)]
+
+
+def test_a_percentage_is_rounded_half_up_to_one_decimal():
+    assert percent(8865, 10000) == Decimal("88.7")
+    assert percent(1, 8) == Decimal("12.5")
+    assert percent(1, 16) == Decimal("6.3")  # 6.25: half up, not to even
+    assert percent(2, 3) == Decimal("66.7")
+    assert percent(3, 0) is None
+    assert percent(None, 5) is None
+
+
+@pytest.mark.django_db
+def test_the_sql_percentage_equals_the_python_one():
+    with connection.cursor() as cursor:
+        for part, whole in PAIRS:
+            cursor.execute(f"SELECT {percent_sql('%s', '%s')}", [part, whole])
+            assert cursor.fetchone()[0] == percent(part, whole), (part, whole)
+
+
+def test_a_percentage_reads_the_vietnamese_way():
+    with translation.override("vi"):
+        assert format_percent(percent(8865, 10000)) == "88,7 %"
+        assert format_percent(90.45) == "90,5 %"
+        assert format_percent(None) == "—"
+    assert percent_fraction(Decimal("88.7")) == pytest.approx(0.887)
+
+
+def test_month_arithmetic_clamps_to_the_end_of_the_month():
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 12, 1), 1) == dt.date(2027, 1, 1)
+    assert add_months(dt.date(2026, 1, 15), -13) == dt.date(2024, 12, 15)
+    assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert quarter_start(dt.date(2026, 8, 17)) == dt.date(2026, 7, 1)
+    assert months_between(dt.date(2025, 11, 20), dt.date(2026, 2, 3)) == [
+        dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+
+
+@pytest.mark.django_db
+def test_membership_current_on_a_date_is_the_same_in_python_and_sql(tree):
+    a = factories.member(tree.a1, start_date=dt.date(2026, 3, 1))
+    b = factories.member(tree.a1, start_date=dt.date(2025, 1, 1))
+    CellMembership.objects.filter(member=b).update(end_date=dt.date(2026, 2, 28))
+    for day in (dt.date(2025, 6, 1), dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2026, 12, 31)):
+        python = set(CellMembership.objects.current(day).filter(member__in=[a, b]).values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT cm.id FROM members_cellmembership cm WHERE cm.member_id IN (%(a)s, %(b)s) AND {current_sql('cm', '%(day)s')}",
+                {"a": a.pk, "b": b.pk, "day": day},
+            )
+            assert {row[0] for row in cursor.fetchall()} == python, day
+
+
+def test_who_is_summoned_and_as_what():
+    home, temporary = CellMembership.Kind.HOME, CellMembership.Kind.TEMPORARY
+    assert rules.summon_basis(status=MemberStatus.OFFICIAL, membership_kind=home) == Attendance.Basis.OFFICIAL
+    assert rules.summon_basis(status=MemberStatus.PROBATIONARY, membership_kind=home) == Attendance.Basis.PROBATIONARY
+    assert rules.summon_basis(status=MemberStatus.EXEMPT, membership_kind=home) == Attendance.Basis.EXEMPT
+    # On temporary transfer: summoned where they attend, not in their home cell.
+    assert rules.summon_basis(status=MemberStatus.TEMPORARY_TRANSFER, membership_kind=temporary) == (
+        Attendance.Basis.TEMPORARY_TRANSFER)
+    assert rules.summon_basis(status=MemberStatus.TEMPORARY_TRANSFER, membership_kind=home) is None
+    assert rules.summon_basis(status=MemberStatus.REMOVED, membership_kind=home) is None
+
+
+def test_members_at_risk_count_months_and_warn_one_before_removal(settings):
+    settings.HANDBOOK_RULES = {**settings.HANDBOOK_RULES, "unexcused_months_for_removal": 3}
+    assert [rules.risk_level(n) for n in range(5)] == [None, None, rules.WARNING, rules.REMOVAL, rules.REMOVAL]
+
+
+def test_a_regular_meeting_not_yet_due_is_not_missed():
+    today = dt.date(2026, 12, 5)
+    december, november = dt.date(2026, 12, 1), dt.date(2026, 11, 1)
+    assert rules.regular_state(month=december, held_on=None, scheduled_date=dt.date(2026, 12, 1), today=today) == (
+        rules.NOT_YET_DUE)
+    assert rules.regular_state(month=november, held_on=None, scheduled_date=dt.date(2026, 11, 1), today=today) == (
+        rules.MISSED)
+    assert rules.regular_state(month=november, held_on=dt.date(2026, 11, 3), scheduled_date=dt.date(2026, 11, 1),
+                               today=today) == rules.LATE
+    assert rules.regular_state(month=november, held_on=dt.date(2026, 11, 1), scheduled_date=dt.date(2026, 11, 1),
+                               today=today) == rules.ON_TIME
+
+
+def test_a_resolution_passes_with_more_than_half_of_the_official_members_summoned():
+    assert rules.vote_passes(votes_for=10, official_summoned=19)
+    assert not rules.vote_passes(votes_for=9, official_summoned=19)
+    assert not rules.vote_passes(votes_for=0, official_summoned=0)
