@@ -1,9 +1,14 @@
-"""Admin for superusers: accounts, member records and positions (read the audit in pghistory)."""
+"""Admin for superusers: accounts, member records and positions (read the audit in pghistory).
+
+Memberships and committee seats are shown, never edited here: members.services keeps one
+home cell, one secretary and non-overlapping terms, and the roll calls read them by date.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from cells.admin import ReadOnlyAdmin, ReadOnlyInline
 from members.models import CellMembership, CommitteeSeat, Member, MemberImport, MemberStatusChange, User
 
 
@@ -26,10 +31,9 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = CellMembership
-    extra = 0
-    raw_id_fields = ("cell",)
+    fields = ("cell", "kind", "role", "start_date", "end_date")
 
 
 @admin.register(Member)
@@ -43,10 +47,10 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommitteeSeat)
-class CommitteeSeatAdmin(admin.ModelAdmin):
+class CommitteeSeatAdmin(ReadOnlyAdmin):
     list_display = ("member", "body", "organization", "title", "start_date", "end_date")
     list_filter = ("body",)
-    raw_id_fields = ("member", "organization")
+    list_select_related = ("member", "organization")
 
 
 @admin.register(MemberImport)

@@ -2,15 +2,9 @@
 
 import datetime as dt
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import Organization
@@ -331,8 +325,9 @@ def committee_seat_add(*, member: Member, organization: Organization, body: str,
 
 @transaction.atomic
 def user_create_for_member(*, member: Member, username: str, email: str = "", password: str | None = None,
-                           actor=None, send_invitation: bool = True, request=None) -> User:
-    """Give a member an account. Without a password the member sets one from an emailed link."""
+                           actor=None) -> User:
+    """Give a member an account. Without a password the member sets one from the invitation
+    (notifications.invitations, which the page sends in the same transaction)."""
     if member.user_id:
         raise ValidationError(_("This member already has an account."))
     email = email or member.email
@@ -352,28 +347,4 @@ def user_create_for_member(*, member: Member, username: str, email: str = "", pa
         user.save()
         member.user = user
         member.save(update_fields=["user", "updated_at"])
-    if send_invitation and email and not password:
-        transaction.on_commit(lambda: _send_invitation(user.pk), robust=True)
     return user
-
-
-def user_send_invitation(*, user: User, actor=None) -> None:
-    """Email the link to choose a password again (the first one expired or was lost)."""
-    if not user.email:
-        raise ValidationError({"email": _("The account has no email address.")})
-    if user.has_usable_password():
-        raise ValidationError(_("The member has already chosen a password."))
-    transaction.on_commit(lambda: _send_invitation(user.pk), robust=True)
-
-
-def _send_invitation(user_id: int) -> None:
-    """Email a one-time link to choose a password (allauth's reset-from-key page)."""
-    user = User.objects.get(pk=user_id)
-    path = reverse("account_reset_password_from_key", kwargs={
-        "uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user),
-    })
-    context = {"user": user, "name": user.member.full_name, "url": settings.SITE_URL + path, "site_url": settings.SITE_URL}
-    with translation.override(user.language):
-        subject = render_to_string("members/email/invitation-subject.txt", context).strip()
-        body = render_to_string("members/email/invitation-body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -1,6 +1,6 @@
 """The inbox, notification settings and the language switch. Thin: selectors, services, templates."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,9 +36,21 @@ def _back_to_inbox(request):
     return redirect(f"{url}?page={page}" if page.isdigit() else url)
 
 
-def _safe_link(request, link: str) -> str | None:
+def _same_site_path(request, link: str) -> str | None:
+    """The link as a path on this site ("/meetings/…"), or None when it leads elsewhere.
+
+    Messages carry absolute links built from SITE_URL (an email needs them); the inbox
+    follows only the path, so opening the site under another name (its IP address, a
+    second domain) stays on that name and the CSP does not block the redirect.
+    """
     hosts = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
-    return link if link and url_has_allowed_host_and_scheme(link, allowed_hosts=hosts) else None
+    if not link or not url_has_allowed_host_and_scheme(link, allowed_hosts=hosts):
+        return None
+    parts = urlsplit(link)
+    # "//host/…" or "/\\host" would leave the site once the scheme and host are dropped.
+    if not parts.path.startswith("/") or parts.path.startswith(("//", "/\\")):
+        return None
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 @login_required
@@ -47,7 +59,7 @@ def notification_read(request, notification_id):
     notification = selectors.get_notification_for_owner(request.user, notification_id)
     inbox_services.notification_mark_read(user=request.user, notification=notification)
     if request.POST.get("open"):
-        target = _safe_link(request, notification.link)
+        target = _same_site_path(request, notification.link)
         if target:
             return redirect(target)
     return _back_to_inbox(request)

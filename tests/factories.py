@@ -29,7 +29,7 @@ def member(cell, *, name=None, role=Role.MEMBER, official=True, username=None, a
         **fields,
     )
     if username:
-        user_create_for_member(member=record, username=username, password="pw-12345-test", send_invitation=False)
+        user_create_for_member(member=record, username=username, password="pw-12345-test")
         record.refresh_from_db()
     return record
 

@@ -1,6 +1,5 @@
 """Sign-in with django-allauth: username or email, no open sign-up, reset by email, TOTP."""
 
-import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -47,22 +46,6 @@ def test_password_reset_sends_a_link_by_email(cast, client):
     client.post(reverse("account_reset_password"), {"email": "member@example.org"})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
-
-
-def test_an_invited_member_gets_a_link_to_choose_a_password(tree, client, django_capture_on_commit_callbacks):
-    record = f.member(tree.a1, name="Đỗ Thị Mời")
-    with django_capture_on_commit_callbacks(execute=True):
-        user = user_create_for_member(member=record, username="moi", email="moi@example.org")
-    assert not user.has_usable_password()
-    assert len(mail.outbox) == 1
-    link = re.search(r"http\S+/accounts/password/reset/key/\S+", mail.outbox[0].body).group(0)
-    path = link.split("localhost:8000", 1)[-1] if "localhost:8000" in link else "/" + link.split("/", 3)[3]
-    response = client.get(path, follow=True)
-    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
-    response = client.post(form_url, {"password1": "Chon-mat-khau-9", "password2": "Chon-mat-khau-9"})
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.check_password("Chon-mat-khau-9")
 
 
 def test_with_totp_the_password_alone_does_not_sign_in(cast, client):

@@ -1,8 +1,13 @@
-"""A member's record: read it, edit it, record a status step, change the role, give an account."""
+"""A member's record: read it, edit it, record a status step, change the role, give an account.
+
+Giving an account composes two floors: members.services makes the account and
+notifications.invitations records the invitation in the ledger, in one transaction.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,10 +30,10 @@ from members.services import (
     membership_end_temporary,
     membership_set_role,
     user_create_for_member,
-    user_send_invitation,
 )
 from members.status_steps import STEPS, return_status, steps_for
 from members.views.common import apply_errors
+from notifications.invitations import invitation_send
 
 
 def _load(request, member_id):
@@ -179,10 +184,12 @@ def member_account(request, member_id):
     form = AccountForm(request.POST or None, initial={"username": suggest_username(member), "email": member.email})
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_create_for_member(
-                member=member, username=form.cleaned_data["username"], email=form.cleaned_data["email"],
-                actor=request.user,
-            )
+            with transaction.atomic():
+                user = user_create_for_member(
+                    member=member, username=form.cleaned_data["username"], email=form.cleaned_data["email"],
+                    actor=request.user,
+                )
+                invitation_send(user=user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -199,7 +206,7 @@ def member_invitation(request, member_id):
     if not member.user_id:
         raise Http404
     try:
-        user_send_invitation(user=member.user, actor=request.user)
+        invitation_send(user=member.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
