@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
+from cells.models import Organization
 from common.text import normalize_search
 from members import normalize as norm
 from members.access import Scope
@@ -80,7 +81,10 @@ COLUMNS = (
     Column("far_from_home", "Đảng viên ở xa", ("dang vien o xa", "o xa", "far from home"), "Không",
            _("Có or Không.")),
 )
-COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+# A "Chi bộ" column is not written anywhere (the file is imported into one cell), but a row
+# that names another cell, or one that does not exist, is a mistake to report, not to ignore.
+CELL_COLUMN = Column("cell", "Chi bộ", ("chi bo", "ten chi bo", "don vi", "cell", "party cell"))
+COLUMNS_BY_KEY = {c.key: c for c in (*COLUMNS, CELL_COLUMN)}
 # Columns people add that carry nothing to import.
 IGNORED_HEADERS = {"stt", "so thu tu", "tt", "no", "ghi chu", "note", "notes"}
 # Record fields an import may fill (status is handled apart: it goes into the history).
@@ -99,6 +103,9 @@ MESSAGES = {
     "required": _("Missing: this column must be filled in."),
     "bad_date": _("“%(value)s” is not a date: write dd/mm/yyyy (for example 15/04/1985)."),
     "future_date": _("The date %(value)s is in the future."),
+    "date_too_early": _("The date %(value)s is out of range: it must be after 01/01/%(year)s."),
+    "unknown_cell": _("There is no cell “%(value)s”; this file is imported into %(cell)s."),
+    "other_cell": _("“%(value)s” is another cell; this file is imported into %(cell)s. Import that cell's members from its own page."),
     "card_digits": _("A party card number has exactly 12 digits; “%(value)s” has %(count)s."),
     "card_leading_zero": _("“%(value)s” has %(count)s digits: Excel may have dropped a leading 0 — format the column as Text and type the number again."),
     "citizen_digits": _("A citizen ID has exactly 12 digits; “%(value)s” has %(count)s."),
@@ -242,7 +249,7 @@ def _header_key(value) -> str:
     return " ".join(normalize_search(re.sub(r"[^\w\s]", " ", text)).replace("_", " ").split())
 
 
-ALIASES = {alias: c.key for c in COLUMNS for alias in c.aliases}
+ALIASES = {alias: c.key for c in (*COLUMNS, CELL_COLUMN) for alias in c.aliases}
 
 
 def _header_map(row: list) -> tuple[dict[int, str], list[str]]:
@@ -345,8 +352,8 @@ def _clean_row(line: int, raw: dict, checker: _RowChecker) -> CleanRow:
             continue
         try:
             day = norm.parse_date(raw[key])
-        except ValueError:
-            checker.error(key, "bad_date", value=_text(raw[key]))
+        except ValueError as problem_code:
+            checker.error(key, str(problem_code), value=_text(raw[key]), year=norm.EARLIEST_DATE.year)
             continue
         if day and day > checker.today:
             checker.error(key, "future_date", value=day.strftime("%d/%m/%Y"))
@@ -430,6 +437,36 @@ def _clean_row(line: int, raw: dict, checker: _RowChecker) -> CleanRow:
     return CleanRow(line=line, values=values, status=status)
 
 
+def _cell_key(value) -> str:
+    """A cell's name as people write it, compared without case, diacritics or the "Chi bộ" prefix."""
+    key = _header_key(value)
+    return key.removeprefix("chi bo").strip() or key
+
+
+class _CellColumn:
+    """Checks the "Chi bộ" column against the cell the file is imported into."""
+
+    def __init__(self, cell):
+        self.cell = cell
+        self.own = {_cell_key(v) for v in (cell.name, cell.code) if v}
+        self.neighbours: set[str] | None = None  # the other cells' names, read at the first other name
+
+    def check(self, value, checker: "_RowChecker") -> None:
+        key = _cell_key(_text(value))
+        if not key or key in self.own:
+            return
+        if self.neighbours is None:
+            # The cells standing beside it (same parent organisation's subtree).
+            within = self.cell.parent.path if self.cell.parent_id else self.cell.path
+            self.neighbours = {
+                _cell_key(v) for row in Organization.objects.filter(
+                    path__startswith=within, kind__in=Organization.CELL_KINDS,
+                ).exclude(pk=self.cell.pk).values_list("name", "code") for v in row if v
+            }
+        code = "other_cell" if key in self.neighbours else "unknown_cell"
+        checker.error("cell", code, value=_text(value), cell=self.cell.name)
+
+
 @dataclass
 class _Existing:
     id: int
@@ -497,12 +534,15 @@ def check_rows(*, cell, scope: Scope | None, headers: list[str], mapping: dict[i
         if header and index not in mapping and _header_key(header) not in IGNORED_HEADERS:
             result.warnings.append(problem(None, get_column_letter(index + 1), header, "unknown_column", value=header))
 
+    cell_column = _CellColumn(cell)
     clean: list[CleanRow] = []
     for count, (line, raw) in enumerate(rows, start=1):
         if count > MAX_ROWS:
             raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
         checker = _RowChecker(line, headers, positions, today)
         row = _clean_row(line, raw, checker)
+        if "cell" in raw:
+            cell_column.check(raw["cell"], checker)
         result.errors += checker.errors
         result.warnings += checker.warnings
         if not checker.errors:

@@ -49,10 +49,15 @@ def normalize_phone(value) -> str:
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
+# No living member's date (birth, admission) is older: an earlier one is a typing slip.
+EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 def parse_date(value) -> dt.date | None:
-    """dd/mm/yyyy, yyyy-mm-dd, an Excel date cell or an Excel serial number; None if blank."""
+    """dd/mm/yyyy, yyyy-mm-dd, an Excel date cell or an Excel serial number; None if blank.
+
+    Raises ValueError('bad_date') for what is not a date, ValueError('date_too_early') for
+    a real date before EARLIEST_DATE."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
@@ -79,8 +84,8 @@ def parse_date(value) -> dt.date | None:
                 continue
         if day is None:
             raise ValueError("bad_date")
-    if day.year < 1900:
-        raise ValueError("bad_date")
+    if day < EARLIEST_DATE:
+        raise ValueError("date_too_early")
     return day
 
 

@@ -59,13 +59,30 @@ def test_marking_one_as_read_lowers_the_count(client, hoa):
     assert '<span class="badge-count" aria-hidden="true">1</span>' in client.get(reverse("inbox")).content.decode()
 
 
-def test_opening_a_message_marks_it_read_and_follows_its_link(client, hoa):
-    message = _message(hoa.user, link="http://localhost:8000/meetings/abc/")
+def test_opening_a_message_marks_it_read_and_follows_its_link_on_this_site(client, hoa):
+    message = _message(hoa.user, link="http://localhost:8000/meetings/abc/?tab=docs#agenda")
     client.force_login(hoa.user)
     response = client.post(reverse("inbox_read", args=[message.public_id]), {"open": "1"})
-    assert response["Location"] == "http://localhost:8000/meetings/abc/"
+    assert response["Location"] == "/meetings/abc/?tab=docs#agenda"
     message.refresh_from_db()
     assert message.read_at is not None
+
+
+def test_a_site_opened_under_another_name_stays_on_that_name(client, hoa, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "10.0.0.5"]
+    message = _message(hoa.user, link=settings.SITE_URL + "/meetings/abc/")
+    client.force_login(hoa.user)
+    response = client.post(reverse("inbox_read", args=[message.public_id]), {"open": "1"}, HTTP_HOST="10.0.0.5")
+    assert response["Location"] == "/meetings/abc/"  # relative: the browser keeps 10.0.0.5
+
+
+@pytest.mark.parametrize("link", ["//evil.example.com/", "http://localhost:8000//evil.example.com/",
+                                  "http://localhost:8000/\\evil.example.com/", "javascript:alert(1)"])
+def test_a_link_that_would_leave_the_site_is_not_followed(client, hoa, link):
+    message = _message(hoa.user, link=link)
+    client.force_login(hoa.user)
+    response = client.post(reverse("inbox_read", args=[message.public_id]), {"open": "1"})
+    assert response["Location"] == reverse("inbox")
 
 
 def test_a_link_to_another_site_is_not_followed(client, hoa):

@@ -215,6 +215,35 @@ def test_members_without_numbers_are_matched_by_name_and_date_of_birth(cast):
     assert result.errors == [] and result.rows[0].member_id == m.pk
 
 
+def test_a_date_before_1900_is_out_of_range_not_a_format_problem(tree):
+    rows = rows_of(3)
+    rows[0][2] = "01/01/1890"  # line 2: well written, but no living member was born then
+    rows[2][5] = "1899-12-31"  # line 4: the admission date too
+    result = check(tree.a1, "a.csv", csv_bytes(rows))
+    assert codes(result) == [(2, "C", "date_too_early"), (4, "F", "date_too_early")]
+    assert result.rows == []
+    assert result.errors[0]["params"] == {"value": "01/01/1890", "year": 1900}
+    assert "1900" in imports.message_for(result.errors[0]["code"], result.errors[0]["params"])
+
+
+def test_the_cell_column_may_name_this_cell_in_any_usual_spelling(tree):
+    rows = [[*row, cell] for row, cell in zip(rows_of(3), ["Chi bộ thôn Đông", "thon dong", "CHI BO THON DONG"],
+                                              strict=True)]
+    result = check(tree.a1, "a.csv", csv_bytes(rows, headers=[*HEADERS, "Chi bộ"]))
+    assert result.errors == [] and result.warnings == [] and len(result.rows) == 3
+    assert all("cell" not in row.values for row in result.rows)
+
+
+def test_a_row_naming_an_unknown_or_another_cell_is_reported_and_nothing_is_written(tree):
+    rows = [[*row, cell] for row, cell in zip(rows_of(4), ["Chi bộ thôn Đông", "Chi bộ thôn Bắc", "",
+                                                           "Chi bộ thôn Đoài"], strict=True)]
+    result = check(tree.a1, "a.csv", csv_bytes(rows, headers=[*HEADERS, "Chi bộ"]))
+    assert codes(result) == [(3, "J", "unknown_cell"), (5, "J", "other_cell")]
+    assert result.rows == []
+    assert result.errors[0]["params"] == {"value": "Chi bộ thôn Bắc", "cell": "Chi bộ thôn Đông"}
+    assert result.errors[0]["header"] == "Chi bộ"
+
+
 def test_an_unknown_column_and_an_admission_age_are_warnings_only(tree):
     headers = [*HEADERS, "Sở thích"]
     rows = [[*rows_of(1)[0], "Đọc sách"]]

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from members import imports, services_import
 from members.models import CellMembership, Member, MemberImport, MemberStatus
-from tests.roster.files import csv_bytes, rows_of, xlsx_bytes
+from tests.roster.files import HEADERS, csv_bytes, rows_of, xlsx_bytes
 
 
 def import_url(cell):
@@ -85,6 +85,21 @@ def test_a_file_with_a_bad_row_is_explained_and_nothing_is_written(cast, login):
     page = client.get(job_url(job)).content.decode()
     assert "Tệp có 1 lỗi. Chưa có gì được lưu." in page
     assert "“30/02/1985” không phải ngày hợp lệ" in page and "C · Ngày sinh" in page
+    assert client.post(job_url(job, "member_import_confirm"), follow=True).status_code == 200
+    assert not imported().exists()
+
+
+def test_an_unknown_cell_and_an_old_date_are_reported_together_and_nothing_is_written(cast, login):
+    client = login(cast.secretary)
+    rows = [[*row, "Chi bộ thôn Đông"] for row in rows_of(3)]
+    rows[0][-1] = "Chi bộ Không Có"
+    rows[2][2] = "01/01/1890"
+    upload(client, cast.tree.a1, csv_bytes(rows, headers=[*HEADERS, "Chi bộ"]))
+    job = MemberImport.objects.get()
+    assert job.status == MemberImport.Status.INVALID
+    assert [(p["line"], p["code"]) for p in job.errors] == [(2, "unknown_cell"), (4, "date_too_early")]
+    page = client.get(job_url(job)).content.decode()
+    assert "Tệp có 2 lỗi. Chưa có gì được lưu." in page and "J · Chi bộ" in page
     assert client.post(job_url(job, "member_import_confirm"), follow=True).status_code == 200
     assert not imported().exists()
 

@@ -291,7 +291,7 @@ def test_a_username_already_taken_is_refused(cast, newcomer, login):
 def test_the_invitation_can_be_sent_again(cast, newcomer, login, django_capture_on_commit_callbacks):
     from members.services import user_create_for_member
 
-    user_create_for_member(member=newcomer, username="moidv", email="moi@example.vn", send_invitation=False)
+    user_create_for_member(member=newcomer, username="moidv", email="moi@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
         response = login(cast.secretary).post(reverse("member_invitation", args=[newcomer.public_id]))
     assert response.status_code == 302 and len(mail.outbox) == 1
