@@ -55,6 +55,7 @@ class _Member:
     user_id: int | None = None
     temp_cell_id: int | None = None
     temp_from: dt.date | None = None
+    exempt_from: dt.date | None = None
 
 
 @dataclass
@@ -239,7 +240,8 @@ class Seeder:
                 gender = "female" if rng.random() < (0.45 if cell.agency else 0.36) else "male"
                 age = int(rng.triangular(23, 88, 45))
                 born = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
-                admitted_age = rng.randint(18, min(45, age))
+                # Admitted at least a year before today: a probationary member is drawn below.
+                admitted_age = rng.randint(18, min(45, age - 1))
                 admission = born + dt.timedelta(days=admitted_age * 365 + rng.randint(0, 300))
                 if position >= 3 and age <= 55 and rng.random() < 0.07:
                     # Probationary: admitted within the last 12 months.
@@ -249,7 +251,8 @@ class Seeder:
                 status, since = (MemberStatus.OFFICIAL, official_date) if official else (MemberStatus.PROBATIONARY, admission)
                 exempt = official and age >= 75 and rng.random() < 0.35 and position >= 3
                 if exempt:
-                    status, since = MemberStatus.EXEMPT, today - dt.timedelta(days=rng.randint(60, 1500))
+                    since = max(official_date, today - dt.timedelta(days=rng.randint(60, 1500)))
+                    status = MemberStatus.EXEMPT
                 self.card_seq += 1
                 card = f"{35:02d}{self.seed % 100:02d}{self.card_seq:08d}"
                 citizen = f"0{35:02d}{self.seed % 10}{self.card_seq:08d}"
@@ -261,7 +264,7 @@ class Seeder:
                 else:
                     workplace_kind, workplace = ("other", "") if rng.random() < 0.8 else ("non_state", rng.choice(names.WORKPLACES_NON_STATE))
                 m = _Member(member_id, cell.id, official, admission, official_date if official else None, status,
-                            chronic=rng.random() < 0.025 and not exempt)
+                            chronic=rng.random() < 0.025 and not exempt, exempt_from=since if exempt else None)
                 far = rng.random() < 0.03
                 members_rows.append((
                     member_id, self.uuid(), self.person_name(gender), born, gender,
@@ -399,7 +402,8 @@ class Seeder:
                 status = Meeting.Status.HELD if held else Meeting.Status.PLANNED
                 if not held and actual != scheduled:
                     status = Meeting.Status.POSTPONED
-                recorded = ends + dt.timedelta(hours=rng.choice([1, 2, 3, 20, 30, 70])) if held else None
+                # Only a meeting that has ended has a roll call, and it was never saved in the future.
+                recorded = min(ends + dt.timedelta(hours=rng.choice([1, 2, 3, 20, 30, 70])), self.now) if held else None
                 agenda = names.REGULAR_AGENDA if kind == Meeting.Kind.REGULAR else f"Chuyên đề: {title}"
                 reason = "Trùng lịch công tác của xã" if actual != scheduled else ""
                 meeting_rows.append((
@@ -422,10 +426,17 @@ class Seeder:
                         continue
                     if not temporary_here and m.temp_cell_id and actual >= m.temp_from:
                         continue  # away on temporary transfer: summoned elsewhere
-                    if m.status == MemberStatus.EXEMPT:
-                        if rng.random() < 0.1:
-                            attendance_rows.append((meeting_id, m.id, "present", "", m.official, cell.secretary_user_id, recorded))
+                    official_then = m.official_date is not None and m.official_date <= actual
+                    # The summons as meetings.rules.summon_basis froze it on the day of the meeting.
+                    if m.exempt_from and actual >= m.exempt_from:
+                        if rng.random() < 0.1:  # not summoned; a few came anyway
+                            attendance_rows.append((meeting_id, m.id, "present", "", Attendance.Basis.EXEMPT,
+                                                    official_then, cell.secretary_user_id, recorded))
                         continue
+                    if temporary_here:
+                        basis = Attendance.Basis.TEMPORARY_TRANSFER
+                    else:
+                        basis = Attendance.Basis.OFFICIAL if official_then else Attendance.Basis.PROBATIONARY
                     roll = rng.random()
                     unexcused, excused = (0.3, 0.1) if m.chronic else (0.025, 0.06)
                     if roll < unexcused:
@@ -434,9 +445,9 @@ class Seeder:
                         status_, reason_ = "excused", rng.choice(["Ốm", "Đi công tác", "Việc gia đình", "Đi làm xa", "Trực cơ quan"])
                     else:
                         status_, reason_ = "present", ""
-                    official_then = m.official_date is not None and m.official_date <= actual
                     officials_present += official_then and status_ == "present"
-                    attendance_rows.append((meeting_id, m.id, status_, reason_, official_then, cell.secretary_user_id, recorded))
+                    attendance_rows.append((meeting_id, m.id, status_, reason_, basis, official_then,
+                                            cell.secretary_user_id, recorded))
                 self._plan_minutes(minutes_rows, meeting_id, kind, agenda, ends, cell, officials_present)
         self.result.meetings = _copy(
             "meetings_meeting",
@@ -447,7 +458,7 @@ class Seeder:
         )
         self.result.attendances = _copy(
             "meetings_attendance",
-            ["meeting_id", "member_id", "status", "reason", "was_official", "recorded_by_id", "recorded_at"],
+            ["meeting_id", "member_id", "status", "reason", "basis", "was_official", "recorded_by_id", "recorded_at"],
             attendance_rows,
         )
         self.result.minutes = _copy(
@@ -568,7 +579,7 @@ class Seeder:
                 User.objects.filter(pk=record.user_id).delete()  # replace the bulk account
                 record.refresh_from_db()
             return user_create_for_member(member=record, username=username, email=f"{username}@example.org",
-                                          password=self.password, send_invitation=False)
+                                          password=self.password)
 
         attach(demo_cell.members[0], "demo.secretary")
         regular = next(m for m in demo_cell.members[5:] if m.status == MemberStatus.OFFICIAL and not m.temp_cell_id)

@@ -16,16 +16,30 @@ from tests import factories as f
 def test_one_attendance_row_per_member_per_meeting(tree):
     m = f.member(tree.a1)
     meeting = meeting_schedule(cell=tree.a1, starts_at=f.at(-1))
-    Attendance.objects.create(meeting=meeting, member=m, status="present")
+    Attendance.objects.create(meeting=meeting, member=m, status="present", basis="official")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attendance.objects.create(meeting=meeting, member=m, status="excused")
+        Attendance.objects.create(meeting=meeting, member=m, status="excused", basis="official")
 
 
-def test_an_attendance_outcome_must_be_one_of_three(tree):
+def test_an_attendance_outcome_must_be_one_of_three_or_unmarked(tree):
     m = f.member(tree.a1)
     meeting = meeting_schedule(cell=tree.a1, starts_at=f.at(-1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attendance.objects.create(meeting=meeting, member=m, status="late")
+        Attendance.objects.create(meeting=meeting, member=m, status="late", basis="official")
+
+
+def test_the_roll_call_says_why_a_member_is_on_it(tree):
+    m = f.member(tree.a1)
+    meeting = meeting_schedule(cell=tree.a1, starts_at=f.at(-1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attendance.objects.create(meeting=meeting, member=m, status="present", basis="")
+
+
+def test_an_exempt_member_is_on_the_roll_call_only_as_present(tree):
+    m = f.member(tree.a1)
+    meeting = meeting_schedule(cell=tree.a1, starts_at=f.at(-1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attendance.objects.create(meeting=meeting, member=m, status="unexcused", basis="exempt")
 
 
 def test_one_open_secretary_per_cell(tree):

@@ -93,3 +93,32 @@ def test_loading_twice_without_reset_is_refused_and_if_empty_skips(commune):
     count = Member.objects.count()
     call_command("seed_demo", "--scale", "commune", "--if-empty", verbosity=0)
     assert Member.objects.count() == count
+
+
+def test_nothing_is_recorded_in_the_future(commune):
+    now, today = timezone.now(), timezone.localdate()
+    assert not Attendance.objects.filter(recorded_at__gt=now).exists()
+    assert not Attendance.objects.filter(meeting__ends_at__gt=now).exists()  # only ended meetings have a roll call
+    assert not Meeting.objects.filter(roll_call_recorded_at__gt=now).exists()
+    assert not Member.objects.filter(admission_date__gt=today).exists()
+    assert not Member.objects.filter(official_date__gt=today).exists()
+    assert not Member.objects.filter(status_since__gt=today).exists()
+    from members.models import MemberStatusChange
+
+    assert not MemberStatusChange.objects.filter(effective_date__gt=today).exists()
+
+
+def test_every_roll_call_is_frozen_with_the_basis_of_each_summoned_member(commune):
+    from meetings.rules import summon_list
+
+    rows = Attendance.objects.all()
+    assert not rows.filter(status=Attendance.Status.UNMARKED).exists()
+    assert set(rows.values_list("basis", flat=True)) == set(Attendance.Basis.values)
+    assert not rows.filter(basis=Attendance.Basis.EXEMPT).exclude(status=Attendance.Status.PRESENT).exists()
+    assert not rows.filter(basis=Attendance.Basis.OFFICIAL, was_official=False).exists()
+    # The latest held meeting of each cell: one row per member the rules summon (a status
+    # may have moved since, e.g. recognised as official, so only who is compared).
+    for cell in Organization.objects.cells():
+        meeting = Meeting.objects.filter(cell=cell, status="held").order_by("-starts_at").first()
+        frozen = set(meeting.attendances.exclude(basis=Attendance.Basis.EXEMPT).values_list("member_id", flat=True))
+        assert frozen == {member.pk for member, basis in summon_list(meeting) if basis != Attendance.Basis.EXEMPT}
