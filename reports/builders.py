@@ -27,7 +27,8 @@ def org_table(org: Organization, name: str, period: Period, query: UnitQuery) ->
     level = org_table_level(org, name)
     if level:
         units = selectors.unit_rows_iter(org, period, query, level=level)
-        return units_table(units, level=level, period=period, total=selectors.unit_count(org, level))
+        return units_table(units, level=level, period=period, total=selectors.unit_count(org, level),
+                           with_grassroots=selectors.spans_communes(org, level))
     if name == "trend":
         return trend_table(selectors.organization_overview(org, period).trend)
     return risk_table(selectors.members_at_risk(org, period))

@@ -5,11 +5,11 @@ the numbers as a table)."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from common.numbers import format_percent
 from reports.selectors import MonthPoint
 
 # Presentation attributes carry the colours too (CSS classes may restyle them on screen):
@@ -34,12 +34,8 @@ def _x(index: int, count: int) -> float:
     return LEFT + step * index + step / 2
 
 
-def _y(percent: float) -> float:
-    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - percent / 100)
-
-
-def _pct(value: float) -> str:
-    return f"{number_format(value, 1)} %"
+def _y(percent) -> float:
+    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(percent) / 100)
 
 
 def _frame(points: list[MonthPoint]) -> list[str]:
@@ -81,7 +77,7 @@ def attendance_chart(points: list[MonthPoint], *, chart_id: str = "chart-attenda
             continue
         x, y = _x(i, len(points)), _y(rate)
         path.append(f"{'M' if not path else 'L'}{x:.1f},{y:.1f}")
-        label = f"{point.month:%m/%Y}: {_pct(rate)}"
+        label = f"{point.month:%m/%Y}: {format_percent(rate)}"
         said.append(label)
         parts.append(f'<circle class="chart-dot band-{point.figures.band.number}" cx="{x:.1f}" cy="{y:.1f}" r="5" '
                      f'fill="{LINE}">'
@@ -107,7 +103,7 @@ def compliance_chart(points: list[MonthPoint], *, chart_id: str = "chart-complia
         top = 100.0
         segments = [
             ("bar-ok", f.regular_on_time, _("on schedule")), ("bar-warn", f.regular_late, _("late")),
-            ("bar-bad", f.regular_missed, _("missed")), ("bar-muted", f.pending, _("not held yet")),
+            ("bar-bad", f.regular_missed, _("missed")), ("bar-muted", f.pending, _("not yet due")),
         ]
         words = []
         for css, count, word in segments:
@@ -115,7 +111,7 @@ def compliance_chart(points: list[MonthPoint], *, chart_id: str = "chart-complia
                 continue
             share = 100.0 * count / f.cells_due
             y0, y1 = _y(top), _y(top - share)
-            label = f"{point.month:%m/%Y}, {word}: {count}/{f.cells_due} ({_pct(share)})"
+            label = f"{point.month:%m/%Y}, {word}: {count}/{f.cells_due} ({format_percent(share)})"
             parts.append(f'<rect class="{css}" fill="{COLOURS[css]}" x="{x:.1f}" y="{y0:.1f}" width="{step * 0.6:.1f}" '
                          f'height="{max(y1 - y0, 0.5):.1f}"><title>{escape(label)}</title></rect>')
             words.append(f"{word} {count}")

@@ -8,13 +8,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from common.numbers import XLSX_PERCENT_FORMAT, percent_fraction
 from reports.tables import Table
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0%", "date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM"}
+NUMBER_FORMATS = {"int": "#,##0", "percent": XLSX_PERCENT_FORMAT, "date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM"}
 _HEADER_FILL = PatternFill("solid", fgColor="F3D9DC")
 
 
@@ -36,8 +37,11 @@ def write_xlsx(table: Table, stream, *, heading: str, progress: Callable[[int], 
     sheet.row_dimensions[2].height = 45
     sheet.freeze_panes = "B3"
     formats = [NUMBER_FORMATS.get(column.kind) for column in table.columns]
+    percents = [index for index, column in enumerate(table.columns) if column.kind == "percent"]
     count = 0
     for row in table.rows:
+        for index in percents:  # a number with a percent format: 88.7 % is stored as 0.887
+            row[index] = percent_fraction(row[index])
         sheet.append(row)
         count += 1
         for index, number_format in enumerate(formats, start=1):
@@ -68,7 +72,7 @@ def write_csv(table: Table, stream, *, progress: Callable[[int], None] | None = 
 
 def _csv_value(value, kind: str):
     if kind == "percent":
-        return f"{value * 100:.1f}"
+        return str(value)  # already rounded half up to one decimal (common.numbers.percent)
     if kind == "date":
         return value.strftime("%d/%m/%Y")
     if kind == "datetime":

@@ -6,15 +6,16 @@ from functools import cached_property
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from common.numbers import percent
+from meetings import rules
 
 COUNTS = (
     "cells_due", "regular_held", "regular_on_time", "regular_late", "regular_missed", "thematic_held",
-    "meetings_held", "documents_on_time", "minutes_on_time", "summoned", "present", "excused", "unexcused",
+    "meetings_held", "documents_due", "documents_on_time", "minutes_due", "minutes_on_time", "summoned", "present",
+    "excused", "unexcused",
 )
-
-
-def percent(part, whole) -> float | None:
-    return None if not whole or part is None else 100.0 * part / whole
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Band:
     label: str
 
 
-def attendance_band(rate: float | None) -> Band | None:
+def attendance_band(rate) -> Band | None:
     """DOMAIN.md's bands, from settings.HANDBOOK_RULES["attendance_bands"] (e.g. 90, 75, 65)."""
     if rate is None:
         return None
@@ -48,14 +49,23 @@ def band_range(number: int) -> tuple[float | None, float | None]:
     return {1: (high, None), 2: (middle, high), 3: (low, middle), 4: (None, low)}[number]
 
 
+# The regular meeting's states are meetings.rules.regular_state's; "none": no cell owed one.
 STATUS_LABELS = {
-    "on_time": _("On schedule"),
-    "late": _("Late"),
-    "missed": _("Missed"),
-    "pending": _("Not held yet"),
+    rules.ON_TIME: _("On schedule"),
+    rules.LATE: _("Late"),
+    rules.MISSED: _("Missed"),
+    rules.NOT_YET_DUE: _("Not yet due"),
     "none": _("Not due"),
 }
-STATUS_PILLS = {"on_time": "pill-ok", "late": "pill-warn", "missed": "pill-bad", "pending": "pill-muted", "none": "pill-muted"}
+STATUS_PILLS = {rules.ON_TIME: "pill-ok", rules.LATE: "pill-warn", rules.MISSED: "pill-bad",
+                rules.NOT_YET_DUE: "pill-muted", "none": "pill-muted"}
+# Documents and minutes of one meeting (meetings.rules.documents_state / minutes_state).
+TIMELINESS_LABELS = {
+    rules.ON_TIME: pgettext_lazy("deadline", "On time"),
+    rules.LATE: pgettext_lazy("deadline", "Late"),
+    rules.MISSING: pgettext_lazy("deadline", "Missing"),
+    rules.NOT_YET_DUE: pgettext_lazy("deadline", "Not yet due"),
+}
 
 
 @dataclass
@@ -72,7 +82,9 @@ class Figures:
     regular_missed: int = 0
     thematic_held: int = 0
     meetings_held: int = 0
+    documents_due: int = 0
     documents_on_time: int = 0
+    minutes_due: int = 0
     minutes_on_time: int = 0
     summoned: int = 0
     present: int = 0
@@ -91,11 +103,12 @@ class Figures:
 
     @property
     def pending(self) -> int:
+        """Regular meetings not held yet whose month is still running (not yet due)."""
         return max(0, self.cells_due - self.regular_held - self.regular_missed)
 
     @cached_property
     def attendance_rate(self):
-        return percent(self.present, self.summoned)
+        return rules.attendance_rate(self.present, self.summoned)
 
     @cached_property
     def band(self):
@@ -107,11 +120,11 @@ class Figures:
 
     @property
     def documents_rate(self):
-        return percent(self.documents_on_time, self.meetings_held)
+        return rules.timely_rate(self.documents_on_time, self.documents_due)
 
     @property
     def minutes_rate(self):
-        return percent(self.minutes_on_time, self.meetings_held)
+        return rules.timely_rate(self.minutes_on_time, self.minutes_due)
 
     @property
     def account_rate(self):
@@ -131,12 +144,12 @@ class Figures:
         if self.cells_due == 0:
             return "none"
         if self.regular_missed:
-            return "missed"
+            return rules.MISSED
         if self.regular_late:
-            return "late"
+            return rules.LATE
         if self.pending:
-            return "pending"
-        return "on_time"
+            return rules.NOT_YET_DUE
+        return rules.ON_TIME
 
     @property
     def status_label(self):

@@ -1,8 +1,9 @@
 """Read the dashboards' query string (period, filters, sort, page) into safe values."""
 
+from common.months import add_months, current_month
 from reports.figures import band_choices
-from reports.periods import BadPeriod, Period, add_months
-from reports.selectors import SORTS, STATUSES, UnitQuery, current_month
+from reports.periods import BadPeriod, Period
+from reports.selectors import SORTS, STATUSES, UnitQuery
 
 FILTER_KEYS = ("period", "sort", "status", "band", "risk", "q")
 

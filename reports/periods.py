@@ -6,15 +6,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from common.months import add_months, month_start, months_between, quarter_of
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 class BadPeriod(ValueError):
@@ -29,7 +26,7 @@ class Period:
 
     @classmethod
     def month_of(cls, day: dt.date) -> "Period":
-        start = day.replace(day=1)
+        start = month_start(day)
         return cls("month", start, start)
 
     @classmethod
@@ -55,7 +52,7 @@ class Period:
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+            return f"{self.start.year}-Q{quarter_of(self.start)}"
         return f"{self.start.year}"
 
     @property
@@ -64,7 +61,7 @@ class Period:
             return _("Month %(month)s") % {"month": f"{self.start:%m/%Y}"}
         if self.kind == "quarter":
             return _("Quarter %(quarter)s/%(year)s") % {
-                "quarter": ROMAN[(self.start.month - 1) // 3 + 1], "year": self.start.year}
+                "quarter": ROMAN[quarter_of(self.start)], "year": self.start.year}
         return _("Year %(year)s") % {"year": self.start.year}
 
     def shifted(self, steps: int) -> "Period":
@@ -85,19 +82,18 @@ class Period:
         return points
 
     def months(self) -> list[dt.date]:
-        months, month = [], self.start
-        while month <= self.last:
-            months.append(month)
-            month = add_months(month, 1)
-        return months
+        return months_between(self.start, self.last)
 
 
-def period_choices(current_month: dt.date) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The options of the period picker: recent months, quarters and years."""
-    months = [Period("month", add_months(current_month, -i), add_months(current_month, -i)) for i in range(24)]
-    this_quarter = Period.parse(f"{current_month.year}-Q{(current_month.month - 1) // 3 + 1}")
-    quarters = [this_quarter.shifted(-i) for i in range(8)]
-    years = [Period.parse(str(current_month.year - i)) for i in range(3)]
+def period_choices(current_month: dt.date, first_month: dt.date | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The options of the period picker: the months, quarters and years with figures, from
+    the organisation's first roll-up month (`first_month`; None: none yet) to the current
+    month, newest first."""
+    first = min(first_month or current_month, current_month)
+    days = list(reversed(months_between(first, current_month)))
+    months = [Period.month_of(day) for day in days]
+    quarters = [Period.parse(f"{day.year}-Q{quarter_of(day)}") for day in days if day.month % 3 == 1 or day == first]
+    years = [Period.parse(str(year)) for year in range(current_month.year, first.year - 1, -1)]
     return [
         (_("Months"), [(p.key, p.label) for p in months]),
         (_("Quarters"), [(p.key, p.label) for p in quarters]),

@@ -7,26 +7,23 @@ superusers see everything; anything else is a 404.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Case, F, FloatField, Max, Min, Q, Sum, Value, When
-from django.db.models.functions import NullIf
+from django.db.models import BooleanField, DecimalField, F, Func, Max, Min, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from cells.models import Organization
+from common.months import add_months, current_month
+from common.numbers import percent_sql
+from meetings import rules
 from meetings.models import Attendance, Meeting
 from members.access import Scope, organizations_overseen
 from reports.figures import COUNTS, Figures, band_range, figures_from
-from reports.periods import Period, add_months
+from reports.periods import Period
 from rollups.models import CellMonth, MemberYear, OrganizationMonth
 
 # Levels whose dashboard lists grassroots organisations; below them it lists cells.
 UPPER_KINDS = (Organization.Kind.CENTRAL, Organization.Kind.PROVINCE, Organization.Kind.DISTRICT)
 PAGE_SIZE = 50
-
-
-def current_month() -> dt.date:
-    return timezone.localdate().replace(day=1)
 
 
 # --- What the user may open ---------------------------------------------------------------
@@ -95,17 +92,36 @@ SORTS = {
     "accounts": "account_rate",
     "signed_in": "signed_in_rate",
 }
-STATUSES = ("on_time", "late", "missed", "pending")
+STATUSES = (rules.ON_TIME, rules.LATE, rules.MISSED, rules.NOT_YET_DUE)
 
 
-def _ratio(part: str, whole: str):
-    return Case(
-        When(**{f"{whole}__gt": 0}, then=F(part) * Value(100.0) / NullIf(F(whole), 0)),
-        default=None, output_field=FloatField(),
+class Percent(Func):
+    """common.numbers.percent_sql over two expressions: the rate the page shows, in SQL, so
+    that sorting and the attendance band filter agree with the figures to the decimal."""
+
+    output_field = DecimalField(max_digits=6, decimal_places=1)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (part_sql, part_params), (whole_sql, whole_params) = (
+            compiler.compile(expression) for expression in self.source_expressions)
+        return percent_sql(part_sql, whole_sql), (*part_params, *whole_params)
+
+
+def _ratio(part: str, whole: str) -> Percent:
+    return Percent(F(part), F(whole))
+
+
+def grassroots_name(path_field: str) -> Subquery:
+    """The name of the grassroots organisation (commune) a cell belongs to, read off the
+    materialized path; a grassroots cell is its own. For lists spanning several communes."""
+    within = Func(OuterRef(path_field), F("path"), function="starts_with", output_field=BooleanField())
+    return Subquery(
+        Organization.objects.filter(within, kind__in=Organization.GRASSROOTS_KINDS)
+        .order_by("-path").values("name")[:1]
     )
 
 
-def _units(org: Organization, period: Period, level: str, query: UnitQuery):
+def _units(org: Organization, period: Period, level: str, query: UnitQuery, *, with_grassroots: bool = False):
     month = current_month()
     end = period.end(month)
     if level == "cells":
@@ -144,12 +160,14 @@ def _units(org: Organization, period: Period, level: str, query: UnitQuery):
         .annotate(
             attendance_rate=_ratio("f_present", "f_summoned"),
             on_time_rate=_ratio("f_regular_on_time", "f_cells_due"),
-            documents_rate=_ratio("f_documents_on_time", "f_meetings_held"),
-            minutes_rate=_ratio("f_minutes_on_time", "f_meetings_held"),
+            documents_rate=_ratio("f_documents_on_time", "f_documents_due"),
+            minutes_rate=_ratio("f_minutes_on_time", "f_minutes_due"),
             account_rate=_ratio("f_members_with_account", "f_members"),
             signed_in_rate=_ratio("f_members_signed_in", "f_members"),
         )
     )
+    if with_grassroots:
+        qs = qs.annotate(grassroots_name=grassroots_name(f"{key}__path"))
     if query.q:
         qs = qs.filter(**{f"{key}__name__icontains": query.q})
     if query.status == "missed":
@@ -158,7 +176,7 @@ def _units(org: Organization, period: Period, level: str, query: UnitQuery):
         qs = qs.filter(f_regular_late__gt=0)
     elif query.status == "on_time":
         qs = qs.filter(f_cells_due__gt=0, f_regular_on_time=F("f_cells_due"))
-    elif query.status == "pending":
+    elif query.status == rules.NOT_YET_DUE:
         qs = qs.filter(f_cells_due__gt=F("f_regular_held") + F("f_regular_missed"))
     if query.band:
         low, high = band_range(query.band)
@@ -198,9 +216,15 @@ def unit_page(org: Organization, period: Period, query: UnitQuery, *, page: int 
     return UnitPage(level, [_unit(row) for row in rows[:page_size]], page, len(rows) > page_size)
 
 
+def spans_communes(org: Organization, level: str) -> bool:
+    """Whether a list of `level` units under `org` mixes grassroots organisations, so each row
+    must name its own (two communes may each have a "Chi bộ thôn Đông")."""
+    return level == "cells" and org.kind in UPPER_KINDS
+
+
 def unit_rows_iter(org: Organization, period: Period, query: UnitQuery, *, level: str, chunk: int = 2000):
-    """Every unit, in chunks (exports): yields Figures."""
-    qs = _units(org, period, level, query)
+    """Every unit, in chunks (exports): yields Figures; cells above a commune name their commune."""
+    qs = _units(org, period, level, query, with_grassroots=spans_communes(org, level))
     offset = 0
     while True:
         rows = list(qs[offset:offset + chunk])
@@ -227,6 +251,7 @@ class MonthPoint:
 class Overview:
     totals: Figures
     trend: list[MonthPoint]  # the 12 months ending with the period
+    first_month: dt.date | None = None  # the first month with figures (the period picker's start)
 
 
 def _overview(rows: list, period: Period) -> Overview:
@@ -259,7 +284,8 @@ def _overview(rows: list, period: Period) -> Overview:
             "thematic": row.thematic_quarter, "thematic_due": row.cells_due,
         }) if row else Figures()
         trend.append(MonthPoint(day, figures))
-    return Overview(totals, trend)
+    first = rows[0].first_month if rows else None
+    return Overview(totals, trend, first)
 
 
 def _window(period: Period) -> Q:
@@ -268,26 +294,45 @@ def _window(period: Period) -> Q:
     return Q(month__gte=min(add_months(end, -11), period.start), month__lte=month)
 
 
+def _first_month(rows):
+    """The rows' first month, read in the same query (an uncorrelated subquery on the index)."""
+    return Subquery(rows.order_by("month").values("month")[:1])
+
+
 def organization_overview(org: Organization, period: Period) -> Overview:
-    rows = list(OrganizationMonth.objects.filter(_window(period), organization=org).order_by("month"))
+    mine = OrganizationMonth.objects.filter(organization=org)
+    rows = list(mine.filter(_window(period)).annotate(first_month=_first_month(mine)).order_by("month"))
     return _overview(rows, period)
 
 
 def cell_overview(cell: Organization, period: Period) -> tuple[Overview, list[CellMonth]]:
     """The cell's figures and its month rows of the period (for the month-by-month table)."""
-    rows = list(CellMonth.objects.filter(_window(period), cell=cell).order_by("month"))
+    mine = CellMonth.objects.filter(cell=cell)
+    rows = list(mine.filter(_window(period)).annotate(first_month=_first_month(mine)).order_by("month"))
     end = period.end(current_month())
     return _overview(rows, period), [row for row in rows if period.start <= row.month <= end]
+
+
+def first_figures_month(org: Organization) -> dt.date | None:
+    """The organisation's (or cell's) first month with roll-up figures, or None (when the
+    overview's window held no row to tell it)."""
+    if org.is_cell:
+        rows = CellMonth.objects.filter(cell=org)
+    else:
+        rows = OrganizationMonth.objects.filter(organization=org)
+    return rows.aggregate(first=Min("month"))["first"]
 
 
 # --- Members at risk ----------------------------------------------------------------------------
 
 def members_at_risk(org: Organization, period: Period):
-    """Members of the subtree whose absences without reason this year reached the warning."""
+    """Members of the subtree whose absences without reason this year reached the warning,
+    each with the commune of their cell (`grassroots_name`)."""
     end = period.end(current_month())
     return (
         MemberYear.objects.filter(cell__path__startswith=org.path, year=end.year, at_risk_from__lte=end)
         .select_related("member", "cell")
+        .annotate(grassroots_name=grassroots_name("cell__path"))
         .order_by("-unexcused_months", "cell__name", "member__full_name")
     )
 
@@ -295,7 +340,10 @@ def members_at_risk(org: Organization, period: Period):
 # --- A cell's meetings and roll calls --------------------------------------------------------
 
 def cell_meetings(cell: Organization, period: Period) -> list[Meeting]:
-    """The cell's meetings of the period, each with `.roll` (its roll call) — two queries."""
+    """The cell's meetings of the period (two queries), each with `.roll` (its roll-call rows),
+    `.counts` (meetings.rules.attendance_counts) and `.documents_state` / `.minutes_state`
+    (meetings.rules; None where the rule does not apply). The figures of the period come from
+    the roll-ups (`cell_overview`), never from these rows."""
     meetings = list(
         Meeting.objects.filter(cell=cell, period__gte=period.start, period__lte=period.last)
         .select_related("minutes")
@@ -311,19 +359,15 @@ def cell_meetings(cell: Organization, period: Period) -> list[Meeting]:
     )
     for row in attendance:
         rolls.setdefault(row.meeting_id, []).append(row)
-    rules = settings.HANDBOOK_RULES
+    now = timezone.now()
     for meeting in meetings:
         minutes = getattr(meeting, "minutes", None)  # no minutes yet: the reverse accessor raises
-        meeting.documents_on_time = bool(
-            meeting.first_document_at
-            and meeting.first_document_at <= meeting.starts_at - dt.timedelta(days=rules["documents_days_before"])
-        )
-        meeting.minutes_on_time = bool(
-            minutes and minutes.finalized_at
-            and minutes.finalized_at <= meeting.ends_at + dt.timedelta(days=rules["minutes_within_days"])
-        )
         meeting.roll = rolls.get(meeting.pk, [])
-        meeting.count = {status: 0 for status in Attendance.Status.values}
-        for row in meeting.roll:
-            meeting.count[row.status] += 1
+        meeting.counts = rules.attendance_counts(meeting.roll)
+        meeting.documents_state = (
+            rules.documents_state(meeting, first_posted_at=meeting.first_document_at, now=now)
+            if meeting.kind in rules.MEETINGS_WITH_DOCUMENTS else None)
+        meeting.minutes_state = (
+            rules.minutes_state(meeting, finalized_at=minutes.finalized_at if minutes else None, now=now)
+            if meeting.status == Meeting.Status.HELD else None)
     return meetings

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.figures import STATUS_LABELS, Figures
+from reports.figures import STATUS_LABELS, TIMELINESS_LABELS, Figures
 from reports.periods import Period
 
 
@@ -18,7 +18,7 @@ from reports.periods import Period
 class Column:
     key: str
     header: str
-    kind: str = "int"  # text, int, percent, date, datetime
+    kind: str = "int"  # text, int, percent (a common.numbers percentage: 88.7), date, datetime
     width: int = 12
 
 
@@ -37,9 +37,11 @@ def _local(value):
     return value
 
 
-def _figure_columns(level: str, period: Period) -> list[Column]:
+def _figure_columns(level: str, period: Period, *, with_grassroots: bool = False) -> list[Column]:
     name = _("Cell") if level == "cells" else _("Grassroots organisation")
     columns = [Column("name", str(name), "text", 34)]
+    if with_grassroots:
+        columns.append(Column("grassroots_name", str(_("Grassroots organisation")), "text", 30))
     if level == "cells" and period.kind == "month":
         columns += [
             Column("status", str(_("Regular meeting")), "text", 16),
@@ -51,7 +53,7 @@ def _figure_columns(level: str, period: Period) -> list[Column]:
         Column("regular_on_time", str(_("On schedule"))),
         Column("regular_late", str(_("Late"))),
         Column("regular_missed", str(_("Missed"))),
-        Column("pending", str(_("Not held yet"))),
+        Column("pending", str(_("Not yet due"))),
         Column("thematic", str(_("Quarters with a thematic meeting"))),
         Column("thematic_due", str(_("Quarters counted"))),
         Column("documents_rate", str(_("Documents on time")), "percent"),
@@ -79,22 +81,17 @@ def _figure_row(columns: list[Column], f: Figures, name: str) -> list:
         "status": str(STATUS_LABELS[f.status]),
         "scheduled": f.extra.get("regular_scheduled_date"),
         "held_on": f.extra.get("regular_held_on"),
+        "grassroots_name": f.extra.get("grassroots_name"),
         "pending": f.pending,
         "band": f.band.label if f.band else "",
         "last_meeting_at": _local(f.last_meeting_at),
     }
-    row = []
-    for column in columns:
-        if column.key in values:
-            row.append(values[column.key])
-        else:
-            value = getattr(f, column.key)
-            row.append(value / 100 if column.kind == "percent" and value is not None else value)
-    return row
+    return [values[column.key] if column.key in values else getattr(f, column.key) for column in columns]
 
 
-def units_table(units: Iterable[Figures], *, level: str, period: Period, total: int | None = None) -> Table:
-    columns = _figure_columns(level, period)
+def units_table(units: Iterable[Figures], *, level: str, period: Period, total: int | None = None,
+                with_grassroots: bool = False) -> Table:
+    columns = _figure_columns(level, period, with_grassroots=with_grassroots)
     title = _("Party cells") if level == "cells" else _("Grassroots organisations")
     rows = (_figure_row(columns, f, f.extra["unit_name"]) for f in units)
     return Table("cells" if level == "cells" else "units", str(title), columns, rows, total)
@@ -107,7 +104,7 @@ def trend_table(points) -> Table:
         Column("regular_on_time", str(_("On schedule"))),
         Column("regular_late", str(_("Late"))),
         Column("regular_missed", str(_("Missed"))),
-        Column("pending", str(_("Not held yet"))),
+        Column("pending", str(_("Not yet due"))),
         Column("on_time_rate", str(_("On schedule")) + " (%)", "percent"),
         Column("summoned", str(_("Summoned"))),
         Column("present", str(_("Present"))),
@@ -116,10 +113,7 @@ def trend_table(points) -> Table:
     rows = []
     for point in points:
         f = point.figures
-        rows.append([f"{point.month:%m/%Y}"] + [
-            (getattr(f, c.key) / 100 if getattr(f, c.key) is not None else None) if c.kind == "percent"
-            else getattr(f, c.key) for c in columns[1:]
-        ])
+        rows.append([f"{point.month:%m/%Y}"] + [getattr(f, c.key) for c in columns[1:]])
     return Table("trend", str(_("Trend over 12 months")), columns, rows)
 
 
@@ -136,24 +130,29 @@ def meetings_table(meetings) -> Table:
         Column("excused", str(_("Absent with reason"))),
         Column("unexcused", str(_("Absent without reason"))),
     ]
-    yes, no = str(_("yes")), str(_("no"))
+    def state(value) -> str:
+        return str(TIMELINESS_LABELS[value]) if value else ""
+
     rows = [[
         _local(m.starts_at), m.get_kind_display(), m.get_status_display(), m.scheduled_date,
-        yes if m.documents_on_time else no, yes if m.minutes_on_time else no,
-        len(m.roll), m.count["present"], m.count["excused"], m.count["unexcused"],
+        state(m.documents_state), state(m.minutes_state),
+        m.counts.summoned, m.counts.present, m.counts.excused, m.counts.unexcused,
     ] for m in meetings]
     return Table("meetings", str(_("Meetings")), columns, rows)
 
 
 def risk_table(member_years) -> Table:
+    """Members at risk, told apart by card number, cell and commune (names repeat in a province)."""
     columns = [
         Column("member", str(_("Member")), "text", 28),
+        Column("card", str(_("Party card number")), "text", 14),
         Column("cell", str(_("Cell")), "text", 28),
+        Column("grassroots", str(_("Grassroots organisation")), "text", 28),
         Column("months", str(_("Months absent without reason"))),
         Column("last", str(_("Last absence")), "date", 12),
         Column("removal", str(_("To propose removal")), "text", 12),
     ]
     yes = str(_("yes"))
-    rows = [[y.member.full_name, y.cell.name, y.unexcused_months, y.last_unexcused_on,
-             yes if y.removal_from else ""] for y in member_years]
+    rows = [[y.member.full_name, y.member.party_card_number or "", y.cell.name, y.grassroots_name or "",
+             y.unexcused_months, y.last_unexcused_on, yes if y.removal_from else ""] for y in member_years]
     return Table("risk", str(_("Members at risk")), columns, rows)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cells.models import Organization
+from common.months import current_month
 from members.access import organizations_overseen, scope_for
 from reports import builders, charts, exports, params, selectors, services
 from reports.figures import COUNTS, STATUS_LABELS, band_choices, figures_from
@@ -65,12 +66,15 @@ def _trend(overview):
     }
 
 
-def _period_nav(period):
-    month = selectors.current_month()
+def _period_nav(org, period, overview):
+    """The period picker offers only periods with figures: from the first roll-up month on."""
+    month = current_month()
+    first = overview.first_month or selectors.first_figures_month(org)
+    previous = period.shifted(-1)
     return {
         "period": period,
-        "period_choices": period_choices(month),
-        "previous_period": period.shifted(-1),
+        "period_choices": period_choices(month, first),
+        "previous_period": previous if first is not None and previous.last >= first else None,
         "next_period": period.shifted(1) if period.shifted(1).start <= month else None,
         "in_progress": period.start <= month <= period.last,
         "in_future": period.start > month,
@@ -112,7 +116,7 @@ def org_dashboard(request, org_id):
         "status_choices": list(STATUS_LABELS.items())[:4],
         "band_choices": band_choices(),
         "filtered": bool(query.status or query.band or query.risk or query.q),
-        **_period_nav(period),
+        **_period_nav(org, period, overview),
         **_trend(overview),
     })
 
@@ -137,7 +141,7 @@ def cell_report(request, cell_id):
         "month_rows": month_rows,
         "meetings": selectors.cell_meetings(cell, period),
         "at_risk": list(selectors.members_at_risk(cell, period)),
-        **_period_nav(period),
+        **_period_nav(cell, period, overview),
         **_trend(overview),
     })
 

@@ -25,7 +25,11 @@ class MonthFigures(models.Model):
     thematic_held = models.PositiveIntegerField(default=0)
     thematic_quarter = models.PositiveIntegerField(default=0)  # cells with a thematic meeting this quarter so far
     meetings_held = models.PositiveIntegerField(default=0)  # cell meetings (committee meetings aside)
+    # On time among the meetings that were due: a deadline still ahead counts neither way
+    # (meetings.rules.timely_rate). Documents are owed only by MEETINGS_WITH_DOCUMENTS.
+    documents_due = models.PositiveIntegerField(default=0)
     documents_on_time = models.PositiveIntegerField(default=0)
+    minutes_due = models.PositiveIntegerField(default=0)
     minutes_on_time = models.PositiveIntegerField(default=0)
     summoned = models.PositiveIntegerField(default=0)
     present = models.PositiveIntegerField(default=0)

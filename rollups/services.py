@@ -13,20 +13,25 @@ root serialises refreshes that touch the same ancestors, and the rebuild exclude
 """
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from cells.models import Organization
-from meetings.models import Attendance, Meeting
-from members.models import GONE_STATUSES, CellMembership
+from common.months import current_month, months_between
+from meetings import rules
+from meetings.models import Meeting
+from members.models import GONE_STATUSES, CellMembership, current_sql
 from notifications.selectors import notices_opened_by_cell
 
 # Columns shared by CellMonth and OrganizationMonth, in table order.
 SUMMED = [
     "cells_due", "regular_held", "regular_on_time", "regular_late", "regular_missed", "thematic_held",
-    "thematic_quarter", "meetings_held", "documents_on_time", "minutes_on_time", "summoned", "present",
+    "thematic_quarter", "meetings_held", "documents_due", "documents_on_time", "minutes_due", "minutes_on_time",
+    "summoned", "present",
     "excused", "unexcused", "members_at_risk", "members_to_remove",
 ]
 ADOPTION = ["members", "members_with_account", "members_signed_in", "members_opened_notices"]
@@ -38,44 +43,27 @@ _LOCK_REBUILD = 0x726F6C6C  # "roll": shared by every refresh, exclusive for a r
 CELL_KINDS_SQL = ", ".join(f"'{kind}'" for kind in Organization.CELL_KINDS)
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
-    months = []
-    while first <= last:
-        months.append(first)
-        first = (first + dt.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def _params(years: list[int]) -> dict:
-    rules = settings.HANDBOOK_RULES
-    today = timezone.localdate()
-    removal = rules["unexcused_absences_for_removal"]
+    rules_settings = settings.HANDBOOK_RULES
+    this_month = current_month()
+    warning, removal = rules.risk_thresholds()
     first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 1)
     return {
         "tz": settings.TIME_ZONE,
+        "now": timezone.now(),
         "first": first,
-        "last": min(last, month_start(today)),  # no row for a month that has not begun
+        "last": min(last, this_month),  # no row for a month that has not begun
         "year_first": min(years),
         "year_last": max(years),
         "year_end": last,
-        "months": _months(first, min(last, month_start(today))),
-        "current_month": month_start(today),
-        "doc_days": rules["documents_days_before"],
-        "minutes_days": rules["minutes_within_days"],
-        # Warn one month before the removal threshold (DOMAIN.md: see it coming).
-        "risk_months": max(1, removal - 1),
+        "months": months_between(first, min(last, this_month)) if first <= this_month else [],
+        "current_month": this_month,
+        "doc_days": rules_settings["documents_days_before"],
+        "minutes_days": rules_settings["minutes_within_days"],
+        "risk_months": warning,
         "removal_months": removal,
         "regular": Meeting.Kind.REGULAR,
         "thematic": Meeting.Kind.THEMATIC,
-        "committee": Meeting.Kind.COMMITTEE,
-        "held": Meeting.Status.HELD,
-        "present": Attendance.Status.PRESENT,
-        "excused": Attendance.Status.EXCUSED,
-        "unexcused": Attendance.Status.UNEXCUSED,
     }
 
 
@@ -118,53 +106,61 @@ _ADOPTION_DEFAULTS = {"members": "0", "members_with_account": "0", "members_sign
                       "members_opened_notices": "NULL::int"}
 
 # The only two passes over the attendance rows. The first is the plain GROUP BY of the
-# attendance per cell and month, with the cell's held meetings appended as rows of their own
-# (a few percent more rows) so that the same grouping also counts meetings, documents and
-# minutes; PostgreSQL runs it in parallel. The second reads only absences without reason,
-# through a partial index (rollups migration 0002), so it costs little.
-_SOURCE_SQL = """
+# summoned members' attendance per cell and month, with the cell's counted meetings appended
+# as rows of their own (a few percent more rows) so that the same grouping also counts
+# meetings, documents and minutes; PostgreSQL runs it in parallel. The second reads only
+# absences without reason, through a partial index (rollups migration 0002), so it costs
+# little. Every condition is a twin from meetings.rules; `{{held_meetings}}` is filled in per
+# call (the window, and a refresh's one cell).
+_SOURCE_SQL = f"""
 SELECT cell_id, period,
-       count(attendance) AS summoned,
-       count(*) FILTER (WHERE attendance = %(present)s) AS present,
-       count(*) FILTER (WHERE attendance = %(excused)s) AS excused,
-       count(*) FILTER (WHERE attendance = %(unexcused)s) AS unexcused,
+       {rules.SUMMONED_COUNT_SQL} AS summoned,
+       {rules.PRESENT_COUNT_SQL} AS present,
+       {rules.EXCUSED_COUNT_SQL} AS excused,
+       {rules.UNEXCUSED_COUNT_SQL} AS unexcused,
        count(*) FILTER (WHERE kind = %(regular)s) AS regular_held,
-       count(*) FILTER (WHERE kind = %(regular)s AND held_on <= scheduled_date) AS regular_on_time,
-       count(*) FILTER (WHERE kind = %(regular)s AND held_on > scheduled_date) AS regular_late,
+       count(*) FILTER (WHERE kind = %(regular)s AND {rules.REGULAR_ON_TIME_SQL}) AS regular_on_time,
+       count(*) FILTER (WHERE kind = %(regular)s AND {rules.REGULAR_LATE_SQL}) AS regular_late,
        count(*) FILTER (WHERE kind = %(thematic)s) AS thematic_held,
        count(kind) AS meetings_held,
+       count(*) FILTER (WHERE documents_due) AS documents_due,
        count(*) FILTER (WHERE documents_on_time) AS documents_on_time,
+       count(*) FILTER (WHERE minutes_due) AS minutes_due,
        count(*) FILTER (WHERE minutes_on_time) AS minutes_on_time,
        max(starts_at) AS last_meeting_at,
        max(meeting_id) FILTER (WHERE kind = %(regular)s) AS regular_meeting_id,
        max(scheduled_date) FILTER (WHERE kind = %(regular)s) AS regular_scheduled_date,
        max(held_on) FILTER (WHERE kind = %(regular)s) AS regular_held_on
   FROM (
-        SELECT m.cell_id, m.period, a.status AS attendance, NULL::varchar AS kind, NULL::date AS held_on,
+        SELECT m.cell_id, m.period, a.basis, a.status, NULL::varchar AS kind, NULL::date AS held_on,
                NULL::date AS scheduled_date, NULL::timestamptz AS starts_at, NULL::bigint AS meeting_id,
-               NULL::boolean AS documents_on_time, NULL::boolean AS minutes_on_time
+               NULL::boolean AS documents_due, NULL::boolean AS documents_on_time,
+               NULL::boolean AS minutes_due, NULL::boolean AS minutes_on_time
           FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id
-         WHERE {held_meetings}
+         WHERE {{held_meetings}} AND {rules.SUMMONED_SQL}
         UNION ALL
-        SELECT m.cell_id, m.period, NULL, m.kind, (m.starts_at AT TIME ZONE %(tz)s)::date, m.scheduled_date,
+        SELECT m.cell_id, m.period, NULL, NULL, m.kind, (m.starts_at AT TIME ZONE %(tz)s)::date, m.scheduled_date,
                m.starts_at, m.id,
-               d.first_at <= m.starts_at - %(doc_days)s * interval '1 day',
-               mi.finalized_at <= m.ends_at + %(minutes_days)s * interval '1 day'
+               {rules.DOCUMENTS_REQUIRED_SQL} AND {rules.DOCUMENTS_DUE_SQL},
+               {rules.DOCUMENTS_REQUIRED_SQL} AND {rules.DOCUMENTS_ON_TIME_SQL},
+               {rules.MINUTES_DUE_SQL},
+               {rules.MINUTES_ON_TIME_SQL}
           FROM meetings_meeting m
           LEFT JOIN (SELECT d.meeting_id, min(d.uploaded_at) AS first_at
                        FROM meetings_meetingdocument d
-                      WHERE d.meeting_id IN (SELECT m.id FROM meetings_meeting m WHERE {held_meetings})
+                      WHERE d.meeting_id IN (SELECT m.id FROM meetings_meeting m WHERE {{held_meetings}})
                       GROUP BY d.meeting_id) d ON d.meeting_id = m.id
           LEFT JOIN meetings_minutes mi ON mi.meeting_id = m.id
-         WHERE {held_meetings}
-       ) rows
+         WHERE {{held_meetings}}
+       ) a
  GROUP BY cell_id, period
 """
 
-_ABSENCE_SQL = """
+# Absences without reason per member, cell and month (members at risk count the months).
+_ABSENCE_SQL = f"""
 SELECT m.cell_id, a.member_id, m.period, count(*) AS times, max(m.starts_at) AS last_at
   FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id
- WHERE a.status = %(unexcused)s AND {held_meetings}
+ WHERE {rules.UNEXCUSED_MONTHS_SQL} AND {{held_meetings}}
  GROUP BY m.cell_id, a.member_id, m.period
 """
 
@@ -194,7 +190,7 @@ WITH {inputs} member_years AS MATERIALIZED (
            LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month) AS since
       FROM cells_organization o
       LEFT JOIN (SELECT m.cell_id, min(m.period) AS first_month FROM meetings_meeting m
-                  WHERE m.status = %(held)s {meeting_cells} GROUP BY m.cell_id) f ON f.cell_id = o.id
+                  WHERE {counted} {meeting_cells} GROUP BY m.cell_id) f ON f.cell_id = o.id
      WHERE o.kind IN ({cell_kinds}) AND o.is_active {org_cells}
 ), grid AS (
     SELECT c.id AS cell_id, g.month::date AS month
@@ -208,32 +204,40 @@ WITH {inputs} member_years AS MATERIALIZED (
             UNION ALL
             SELECT cell_id, removal_from, 0, 1 FROM member_years WHERE removal_from IS NOT NULL) reached
      GROUP BY cell_id, month
-), result AS MATERIALIZED (
+), joined AS (
     SELECT g.cell_id, g.month,
-           1 AS cells_due,
            coalesce(p.regular_held, 0)::int AS regular_held,
            coalesce(p.regular_on_time, 0)::int AS regular_on_time,
            coalesce(p.regular_late, 0)::int AS regular_late,
-           (coalesce(p.regular_held, 0) = 0 AND g.month < %(current_month)s)::int AS regular_missed,
            coalesce(p.thematic_held, 0)::int AS thematic_held,
-           -- A thematic meeting held this quarter so far (none is held before a cell's first grid month).
-           max((coalesce(p.thematic_held, 0) > 0)::int)
-               OVER (PARTITION BY g.cell_id, date_trunc('quarter', g.month) ORDER BY g.month) AS thematic_quarter,
            coalesce(p.meetings_held, 0)::int AS meetings_held,
+           coalesce(p.documents_due, 0)::int AS documents_due,
            coalesce(p.documents_on_time, 0)::int AS documents_on_time,
+           coalesce(p.minutes_due, 0)::int AS minutes_due,
            coalesce(p.minutes_on_time, 0)::int AS minutes_on_time,
            coalesce(p.summoned, 0)::int AS summoned,
            coalesce(p.present, 0)::int AS present,
            coalesce(p.excused, 0)::int AS excused,
            coalesce(p.unexcused, 0)::int AS unexcused,
-           sum(coalesce(r.warned, 0)) OVER (PARTITION BY g.cell_id, extract(year FROM g.month) ORDER BY g.month)::int
-               AS members_at_risk,
-           sum(coalesce(r.removal, 0)) OVER (PARTITION BY g.cell_id, extract(year FROM g.month) ORDER BY g.month)::int
-               AS members_to_remove,
+           coalesce(r.warned, 0) AS warned, coalesce(r.removal, 0) AS removal,
            p.last_meeting_at, p.regular_meeting_id, p.regular_scheduled_date, p.regular_held_on
       FROM grid g
       LEFT JOIN rollup_source p ON p.cell_id = g.cell_id AND p.period = g.month
       LEFT JOIN risk r ON r.cell_id = g.cell_id AND r.month = g.month
+), result AS MATERIALIZED (
+    SELECT cell_id, month, 1 AS cells_due, regular_held, regular_on_time, regular_late,
+           ({regular_missed})::int AS regular_missed,
+           thematic_held,
+           -- A thematic meeting held this quarter so far (none is held before a cell's first grid month).
+           max((thematic_held > 0)::int)
+               OVER (PARTITION BY cell_id, date_trunc('quarter', month) ORDER BY month) AS thematic_quarter,
+           meetings_held, documents_due, documents_on_time, minutes_due, minutes_on_time,
+           summoned, present, excused, unexcused,
+           sum(warned) OVER (PARTITION BY cell_id, extract(year FROM month) ORDER BY month)::int AS members_at_risk,
+           sum(removal) OVER (PARTITION BY cell_id, extract(year FROM month) ORDER BY month)::int
+               AS members_to_remove,
+           last_meeting_at, regular_meeting_id, regular_scheduled_date, regular_held_on
+      FROM joined
 ), cell_months_gone AS (
     {cell_months_stale}
 )
@@ -244,7 +248,7 @@ MEMBER_YEAR_COLUMNS = ["unexcused_months", "unexcused_total", "at_risk_from", "r
 
 
 def _held_meetings(cell_ids) -> str:
-    return ("m.status = %(held)s AND m.kind <> %(committee)s AND m.period BETWEEN %(first)s AND %(year_end)s"
+    return (f"{rules.COUNTED_MEETING_SQL} AND m.period BETWEEN %(first)s AND %(year_end)s"
             + _cell_filter("m", cell_ids))
 
 
@@ -254,6 +258,8 @@ def _cells_sql(cell_ids, *, inputs: str = "") -> str:
     return _CELLS_SQL.format(
         inputs=inputs,
         held_meetings=_held_meetings(cell_ids),
+        counted=rules.COUNTED_MEETING_SQL,
+        regular_missed=rules.REGULAR_MISSED_SQL,
         meeting_cells=_cell_filter("m", cell_ids),
         org_cells="" if cell_ids is None else " AND o.id = ANY(%(cell_ids)s)",
         cell_kinds=CELL_KINDS_SQL,
@@ -332,16 +338,25 @@ WITH result AS MATERIALIZED (
 """
 
 
-def default_years(today: dt.date | None = None) -> list[int]:
-    """The current year, and in January the previous one too (December's misses become final)."""
+def nightly_years(today: dt.date | None = None) -> list[int]:
+    """What the nightly task rebuilds: the current year, and in January the previous one too
+    (December's misses become final). Older years only change by hand (`rollups_rebuild`)."""
     today = today or timezone.localdate()
     return [today.year - 1, today.year] if today.month == 1 else [today.year]
 
 
+def years_with_meetings(today: dt.date | None = None) -> list[int]:
+    """Every year from the earliest meeting's month to this year (this year alone if none)."""
+    this_year = (today or timezone.localdate()).year
+    first = Meeting.objects.aggregate(first=Min("period"))["first"]
+    return list(range(min(first.year, this_year) if first else this_year, this_year + 1))
+
+
 @transaction.atomic
 def rollups_rebuild(*, years: list[int] | None = None) -> None:
-    """Recompute every roll-up row of the given calendar years (default: `default_years()`)."""
-    params = {**_params(years or default_years()), "cell_ids": None}
+    """Recompute every roll-up row of the given calendar years (default: every year with
+    meetings, `years_with_meetings()`)."""
+    params = {**_params(years or years_with_meetings()), "cell_ids": None}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_LOCK_REBUILD])
         # Enough memory for the grouping to stay in memory at province scale.
@@ -389,7 +404,7 @@ def rollups_refresh_adoption() -> None:
     """Snapshot adoption into the current month's rows: accounts, recent sign-ins, notices read."""
     today = timezone.localdate()
     params = {
-        "month": month_start(today), "today": today,
+        "month": current_month(), "today": today,
         "since": timezone.now() - dt.timedelta(days=30),
         "home": CellMembership.Kind.HOME, "gone": list(GONE_STATUSES),
     }
@@ -397,15 +412,14 @@ def rollups_refresh_adoption() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_LOCK_REBUILD])
         cursor.execute(
-            """
+            f"""
             WITH adopt AS (
                 SELECT cm.cell_id, count(*) AS members, count(u.id) AS with_account,
                        count(u.id) FILTER (WHERE u.last_login >= %(since)s) AS signed_in
                   FROM members_cellmembership cm
                   JOIN members_member mb ON mb.id = cm.member_id
                   LEFT JOIN members_user u ON u.id = mb.user_id AND u.is_active
-                 WHERE cm.kind = %(home)s AND cm.start_date <= %(today)s
-                   AND (cm.end_date IS NULL OR cm.end_date >= %(today)s)
+                 WHERE cm.kind = %(home)s AND {current_sql("cm", "%(today)s")}
                    AND NOT (mb.status = ANY(%(gone)s))
                  GROUP BY cm.cell_id
             )
@@ -420,7 +434,7 @@ def rollups_refresh_adoption() -> None:
         cursor.execute(
             "UPDATE rollups_cellmonth SET members_opened_notices = (%(opened)s::jsonb ->> cell_id::text)::int "
             "WHERE month = %(month)s",
-            {**params, "opened": _json(opened)},
+            {**params, "opened": json.dumps({str(cell_id): count for cell_id, count in opened.items()})},
         )
         cursor.execute(
             f"""
@@ -440,8 +454,3 @@ def rollups_refresh_adoption() -> None:
             params,
         )
 
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps({str(key): count for key, count in value.items()})

@@ -17,6 +17,7 @@ def rollups_refresh_meeting(meeting_id: int) -> None:
 
 @shared_task(name="rollups.rebuild")
 def rollups_rebuild_nightly() -> None:
-    """The nightly rebuild: this year's roll-ups from the source, then the adoption snapshot."""
-    services.rollups_rebuild()
+    """The nightly rebuild: this year's roll-ups (and last year's in January) from the source,
+    then the adoption snapshot."""
+    services.rollups_rebuild(years=services.nightly_years())
     services.rollups_refresh_adoption()

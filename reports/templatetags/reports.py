@@ -1,9 +1,10 @@
 """Template helpers of the reports: the nav link's condition, percentages, bands."""
 
 from django import template
-from django.utils.formats import number_format
 
+from common.numbers import format_percent
 from members.access import scope_for
+from reports.figures import TIMELINESS_LABELS
 
 register = template.Library()
 
@@ -17,12 +18,14 @@ def sees_reports(user) -> bool:
     return scope.is_superuser or bool(scope.oversight)
 
 
+# Templates that load only this library get the one figure style too (common.numbers).
+register.filter("pct", format_percent)
+
+
 @register.filter
-def pct(value) -> str:
-    """93.456 -> '93,5 %'; None -> '—' (nothing to measure)."""
-    if value is None:
-        return "—"
-    return f"{number_format(value, 1)} %"
+def timeliness(state) -> str:
+    """A meeting's documents or minutes state (meetings.rules) as read: on time, late, ..."""
+    return str(TIMELINESS_LABELS[state]) if state else "—"
 
 
 @register.filter

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reports.periods import add_months
+from common.months import add_months
 from rollups import services as rollups
 from tests import factories as f
 from tests.browser.conftest import screenshot, sign_in

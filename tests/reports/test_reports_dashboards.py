@@ -168,3 +168,94 @@ def test_a_grassroots_cell_is_listed_under_the_province(data, login):
     units = page(login(seat_holder), "org_dashboard", org_id=data.tree.province.public_id,
                  query=f"?period={MAY}").context["units"].units
     assert "Chi bộ cơ sở Trường THPT" in {u.extra["unit_name"] for u in units}
+
+
+def test_a_member_reading_an_inbox_message_moves_the_opened_notices_rate(data, login):
+    from notifications.models import Notification
+    from notifications.services.inbox import notification_mark_read
+
+    notice = Notification.objects.create(user=data.member.user, kind="meeting_reminder", subject="Họp chi bộ")
+    notification_mark_read(user=data.member.user, notification=notice)
+    rollups.rollups_refresh_adoption()
+    response = page(login(data.committee), "org_dashboard", org_id=data.tree.commune_a.public_id,
+                    query=f"?period={MAY}")
+    units = {u.extra["unit_name"]: u for u in response.context["units"].units}
+    assert units["Chi bộ thôn Đông"].opened_rate == 25, "one of its four members read a message"
+    assert units["Chi bộ thôn Đoài"].opened_rate == 0
+    assert response.context["totals"].members_opened_notices == 1
+
+
+def test_december_of_last_year_shows_its_real_figures(cast, login):
+    t = cast.tree
+    hold(t.a1, D(2025, 12, 5), {cast.secretary: "present", cast.member: "present"})
+    rollups.rollups_rebuild()
+    response = page(login(cast.committee), "org_dashboard", org_id=t.commune_a.public_id, query="?period=2025-12")
+    units = {u.extra["unit_name"]: u for u in response.context["units"].units}
+    assert units["Chi bộ thôn Đông"].status == "on_time", "held, not missed"
+    assert units["Chi bộ thôn Đông"].attendance_rate == 100
+
+
+def test_the_period_picker_offers_only_periods_with_figures(data, login):
+    response = page(login(data.committee), "org_dashboard", org_id=data.tree.commune_a.public_id,
+                    query=f"?period={MAY}")
+    months, quarters, years = (dict(options) for _label, options in response.context["period_choices"])
+    assert list(months) == ["2026-06", "2026-05", "2026-04"], "from the first month with figures to now"
+    assert list(quarters) == ["2026-Q2"] and list(years) == ["2026"]
+    first = page(login(data.committee), "org_dashboard", org_id=data.tree.commune_a.public_id,
+                 query="?period=2026-04")
+    assert first.context["previous_period"] is None, "nothing to go back to"
+
+
+def test_minutes_still_before_their_deadline_are_not_counted_as_late(cast, login):
+    t = cast.tree
+    hold(t.a1, D(2026, 6, 19), {cast.secretary: "present", cast.member: "present"})
+    rollups.rollups_rebuild(years=[2026])
+    response = page(login(cast.committee), "cell_report", cell_id=t.a1.public_id, query="?period=2026-06")
+    totals = response.context["totals"]
+    assert totals.meetings_held == 1 and totals.minutes_rate is None, "not yet due: no rate rather than 0 %"
+    (meeting,) = response.context["meetings"]
+    assert meeting.minutes_state == "not_yet_due" and meeting.documents_state == "missing"
+
+
+def _set_attendance(cell, commune, month, *, summoned, present):
+    from rollups.models import CellMonth, OrganizationMonth
+
+    CellMonth.objects.filter(cell=cell, month=month).update(summoned=summoned, present=present)
+    OrganizationMonth.objects.filter(organization=commune, month=month).update(summoned=summoned, present=present)
+
+
+def test_a_percentage_is_rounded_half_up_in_one_style_on_pages_and_exports(data, login):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    t = data.tree
+    _set_attendance(t.a1, t.commune_a, D(2026, 5, 1), summoned=2000, present=1773)  # 88.65 %
+    client = login(data.committee)
+    html = page(client, "org_dashboard", org_id=t.commune_a.public_id, query=f"?period={MAY}").content.decode()
+    assert "88,7 %" in html and "88,6" not in html
+    monthly = page(client, "monthly_report", org_id=t.commune_a.public_id, query=f"?month={MAY}").content.decode()
+    assert "88,7 %" in monthly
+    url = reverse("org_export", kwargs={"org_id": t.commune_a.public_id})
+    rows = list(csv.reader(io.StringIO(client.get(f"{url}?table=units&format=csv&period={MAY}")
+                                       .content.decode("utf-8-sig"))))
+    column = rows[0].index("Tỷ lệ dự họp")
+    assert {row[0]: row[column] for row in rows[1:]}["Chi bộ thôn Đông"] == "88.7"
+    sheet = load_workbook(io.BytesIO(client.get(f"{url}?table=units&format=xlsx&period={MAY}").content)).active
+    values = {row[0]: row[column] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert values["Chi bộ thôn Đông"] == pytest.approx(0.887)
+
+
+def test_the_cell_report_reads_its_figures_from_the_roll_ups(data, login):
+    from rollups.models import CellMonth
+
+    response = page(login(data.committee), "cell_report", cell_id=data.tree.a1.public_id, query="?period=2026")
+    totals = response.context["totals"]
+    rows = CellMonth.objects.filter(cell=data.tree.a1, month__year=2026)
+    for name in ("summoned", "present", "excused", "unexcused", "meetings_held", "documents_due",
+                 "documents_on_time", "minutes_due", "minutes_on_time", "regular_on_time"):
+        assert getattr(totals, name) == sum(getattr(row, name) for row in rows), name
+    may = next(m for m in response.context["meetings"] if m.period == D(2026, 5, 1))
+    assert (may.counts.summoned, may.counts.present, may.counts.excused, may.counts.unexcused) == (4, 2, 1, 1)
+    assert may.minutes_state == "missing" and may.documents_state == "missing"

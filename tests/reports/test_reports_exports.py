@@ -160,3 +160,27 @@ def test_exports_and_the_monthly_report_keep_a_constant_number_of_queries(data, 
     for url in urls:
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
+
+
+def test_a_province_export_tells_same_named_cells_and_members_apart(data, login):
+    import datetime as dt
+
+    from rollups import services as rollups
+    from tests import factories as f
+    from tests.reports.conftest import hold
+
+    twin = f.org("Chi bộ thôn Đông", parent=data.tree.commune_b)
+    namesake = f.member(twin, name="Lê Thị Hoa", party_card_number="098765432109")
+    others = [f.member(twin) for _ in range(2)]
+    for day in (dt.date(2026, 3, 5), dt.date(2026, 4, 5)):
+        hold(twin, day, {namesake: "unexcused", **dict.fromkeys(others, "present")})
+    rollups.rollups_rebuild(years=[2026])
+    client = login(data.orgcom)
+    cells = list(csv.reader(io.StringIO(export(client, data.tree.province, table="cells", format="csv",
+                                               period="2026").content.decode("utf-8-sig"))))
+    assert cells[0][:2] == ["Chi bộ", "Tổ chức cơ sở đảng"]
+    assert ["Chi bộ thôn Đông", "Đảng bộ xã An Phú"] in [row[:2] for row in cells[1:]]
+    assert ["Chi bộ thôn Đông", "Đảng bộ xã Bình Minh"] in [row[:2] for row in cells[1:]]
+    risk = list(csv.reader(io.StringIO(export(client, data.tree.province, table="risk", format="csv",
+                                              period="2026").content.decode("utf-8-sig"))))
+    assert ["Lê Thị Hoa", "098765432109", "Chi bộ thôn Đông", "Đảng bộ xã Bình Minh"] in [row[:4] for row in risk[1:]]

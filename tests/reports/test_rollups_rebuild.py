@@ -196,3 +196,72 @@ def test_completing_the_minutes_and_removing_a_document_move_the_compliance_at_o
     with django_capture_on_commit_callbacks(execute=True):
         document_delete(document=document)
     assert CellMonth.objects.get(cell=deep, month=month).documents_on_time == 0
+
+
+def test_exempt_members_who_came_are_not_summoned_and_unmarked_members_are(cast):
+    from members.models import Member, MemberStatus
+
+    t = cast.tree
+    exempt, unmarked = f.member(t.a1), f.member(t.a1)
+    Member.objects.filter(pk=exempt.pk).update(status=MemberStatus.EXEMPT)
+    hold(t.a1, D(2026, 5, 5), {cast.secretary: PRESENT, cast.member: UNEXCUSED, exempt: PRESENT})
+    services.rollups_rebuild(years=[2026])
+    row = CellMonth.objects.get(cell=t.a1, month=D(2026, 5, 1))
+    assert unmarked.attendances.get().status == "unmarked"
+    assert (row.summoned, row.present, row.unexcused) == (3, 1, 1), \
+        "the exempt member who came is welcome but not summoned; the unmarked member was summoned"
+
+
+def test_minutes_whose_deadline_is_ahead_are_not_yet_due_rather_than_late(cast):
+    t = cast.tree
+    yesterday = hold(t.a1, D(2026, 6, 19), {cast.secretary: PRESENT, cast.member: PRESENT})
+    hold(t.a1, D(2026, 6, 2), {cast.secretary: PRESENT, cast.member: PRESENT}, kind="extraordinary")
+    services.rollups_rebuild(years=[2026])
+    row = CellMonth.objects.get(cell=t.a1, month=D(2026, 6, 1))
+    assert row.meetings_held == 2
+    assert (row.minutes_due, row.minutes_on_time) == (1, 0), "only the meeting of 2 June owed its minutes by now"
+    assert (row.documents_due, row.documents_on_time) == (1, 0), "an extraordinary meeting owes no documents"
+    assert yesterday.kind == "regular"
+
+
+def test_the_rebuild_covers_every_year_with_meetings(cast):
+    t = cast.tree
+    hold(t.a1, D(2025, 12, 5), {cast.secretary: PRESENT, cast.member: PRESENT})
+    services.rollups_rebuild()
+    december = CellMonth.objects.get(cell=t.a1, month=D(2025, 12, 1))
+    assert (december.regular_held, december.regular_on_time, december.regular_missed) == (1, 1, 0)
+    assert OrganizationMonth.objects.get(organization=t.commune_a, month=D(2025, 12, 1)).regular_held == 1
+    assert CellMonth.objects.filter(cell=t.a1, month=D(2026, 6, 1)).exists()
+
+
+def test_the_nightly_task_rebuilds_the_last_year_only_in_january():
+    assert services.nightly_years(D(2026, 1, 10)) == [2025, 2026]
+    assert services.nightly_years(D(2026, 6, 20)) == [2026]
+
+
+def test_the_command_rebuilds_a_range_of_years(cast):
+    from django.core.management import call_command
+
+    t = cast.tree
+    hold(t.a1, D(2024, 11, 5), {cast.secretary: PRESENT, cast.member: PRESENT})
+    hold(t.a1, D(2025, 12, 5), {cast.secretary: PRESENT, cast.member: PRESENT})
+    call_command("rollups_rebuild", "--years", "2025-2026")
+    months = set(CellMonth.objects.filter(cell=t.a1).values_list("month", flat=True))
+    assert D(2025, 12, 1) in months and D(2026, 6, 1) in months and D(2024, 11, 1) not in months
+    call_command("rollups_rebuild")
+    assert CellMonth.objects.filter(cell=t.a1, month=D(2024, 11, 1), regular_held=1).exists()
+
+
+def test_a_member_who_reads_an_inbox_message_counts_as_opening_notices(cast):
+    from notifications.models import Notification
+    from notifications.services.inbox import notification_mark_read
+
+    services.rollups_rebuild(years=[2026])
+    notice = Notification.objects.create(user=cast.member.user, kind="meeting_reminder", subject="Họp chi bộ")
+    Notification.objects.create(user=cast.secretary.user, kind="meeting_reminder", subject="Họp chi bộ")
+    notification_mark_read(user=cast.member.user, notification=notice)
+    services.rollups_refresh_adoption()
+    row = CellMonth.objects.get(cell=cast.tree.a1, month=D(2026, 6, 1))
+    assert (row.members, row.members_opened_notices) == (2, 1)
+    commune = OrganizationMonth.objects.get(organization=cast.tree.commune_a, month=D(2026, 6, 1))
+    assert commune.members_opened_notices == 1
