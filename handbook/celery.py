@@ -38,4 +38,8 @@ app.conf.beat_schedule = {
     "export-jobs-resume": {"task": "reports.export_jobs_resume", "schedule": crontab(minute="*/5"), "options": {"expires": 300}},
     # Recompute this year's roll-ups from the source and snapshot adoption (rollups.tasks).
     "rollups-rebuild-nightly": {"task": "rollups.rebuild", "schedule": crontab(hour=1, minute=30)},
+    # Adoption (sign-ins, notices opened) moves during the day: a snapshot every 10 minutes
+    # (under a second at province scale, bench/rollups.py).
+    "rollups-adoption": {"task": "rollups.refresh_adoption", "schedule": crontab(minute="*/10"),
+                         "options": {"expires": 600}},
 }

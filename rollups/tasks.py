@@ -21,3 +21,10 @@ def rollups_rebuild_nightly() -> None:
     then the adoption snapshot."""
     services.rollups_rebuild(years=services.nightly_years())
     services.rollups_refresh_adoption()
+
+
+@shared_task(name="rollups.refresh_adoption")
+def rollups_refresh_adoption() -> None:
+    """Adoption figures (accounts, sign-ins, notices opened) for the current month: often,
+    so that a member reading a notice moves the dashboard within minutes, not overnight."""
+    services.rollups_refresh_adoption()

@@ -10,6 +10,7 @@ from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule
 from rollups import services
 from rollups.models import CellMonth, MemberYear, OrganizationMonth
+from rollups.tasks import rollups_refresh_adoption
 from tests import factories as f
 from tests.reports.conftest import hold, local
 
@@ -260,8 +261,16 @@ def test_a_member_who_reads_an_inbox_message_counts_as_opening_notices(cast):
     notice = Notification.objects.create(user=cast.member.user, kind="meeting_reminder", subject="Họp chi bộ")
     Notification.objects.create(user=cast.secretary.user, kind="meeting_reminder", subject="Họp chi bộ")
     notification_mark_read(user=cast.member.user, notification=notice)
-    services.rollups_refresh_adoption()
+    rollups_refresh_adoption.delay()  # the beat entry below, eager in tests
     row = CellMonth.objects.get(cell=cast.tree.a1, month=D(2026, 6, 1))
     assert (row.members, row.members_opened_notices) == (2, 1)
     commune = OrganizationMonth.objects.get(organization=cast.tree.commune_a, month=D(2026, 6, 1))
     assert commune.members_opened_notices == 1
+
+
+def test_the_adoption_snapshot_is_taken_every_ten_minutes_not_only_at_night():
+    from handbook.celery import app
+
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"] == "rollups.refresh_adoption"]
+    assert len(entries) == 1
+    assert entries[0]["schedule"].minute == set(range(0, 60, 10))
