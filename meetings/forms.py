@@ -74,12 +74,26 @@ class MeetingForm(_WhenMixin, forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    started_confirmed = forms.BooleanField(
+        label=_("Yes, this meeting has already started or taken place: I am recording it afterwards."),
+        required=False,
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("kind") == Meeting.Kind.THEMATIC and not (data.get("title") or "").strip():
             self.add_error("title", _("Give the topic of the thematic meeting."))
+        # A start in the past is usually a typo (a wrong day or year): ask before saving it.
+        if data.get("starts_at") and data["starts_at"] <= timezone.now() and not data.get("started_confirmed"):
+            self.add_error("date", _("This date and time have already passed. Check the day and the year; if "
+                                     "you are recording a meeting that already took place, tick the box below "
+                                     "and schedule again."))
         return data
+
+    @property
+    def asks_start_confirmation(self) -> bool:
+        """Show the confirmation box once a past start was refused, or when already ticked."""
+        return self.is_bound and ("started_confirmed" in self.data or "date" in self.errors)
 
 
 class MeetingEditForm(_WhenMixin, forms.Form):

@@ -5,25 +5,30 @@ that says what it is about ("meeting:12:reminder:4320@20261205T1930"); notificat
 floor below) records each key once in its ledger and delivers it. The kinds registered
 here tell that floor whom a message reaches and what it says; their templates are in
 meetings/templates/meetings/email/. Numbers come from settings.HANDBOOK_RULES and the
-organisation settings (DOMAIN.md: they change every few years).
-
-Receivers at the bottom only enqueue work once the transaction commits.
+organisation settings (DOMAIN.md: they change every few years). The services ask for the
+immediate sends explicitly (meetings.followups); the scans here are the rest and the safety net.
 """
 
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.dispatch import receiver
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cells.models import Organization
 from cells.selectors import organization_settings
-from meetings import signals
+from common.months import add_months, add_years
 from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
-from meetings.selectors import summoned_members
+from meetings.rules import (
+    MEETINGS_WITH_DOCUMENTS,
+    SUMMONED_BASES,
+    counted_meetings_of,
+    risk_thresholds,
+    summoned_members,
+    unexcused_months,
+)
+from meetings.services.schedule import same_as_told, told_values
 from members.models import CellMembership, CommitteeSeat, Member, MemberStatus, Role
 from notifications import kinds
 from notifications.services.dispatch import DispatchRequest
@@ -31,6 +36,7 @@ from notifications.services.dispatch import DispatchRequest
 REMINDER = "meeting_reminder"
 POSTPONED = "meeting_postponed"
 CANCELLED = "meeting_cancelled"
+CHANGED = "meeting_changed"
 NUDGE_SCHEDULE = "nudge_no_regular_meeting"
 NUDGE_DOCUMENTS = "nudge_documents"
 NUDGE_ROLL_CALL = "nudge_roll_call"
@@ -42,8 +48,6 @@ NUDGE_BADGE = "nudge_badge"
 # Nudges the upper level hears about too (DOMAIN.md: the commune standing committee checks
 # that every cell met on time, and follows members needing attention, admissions and badges).
 UPPER_LEVEL_TOLD = {NUDGE_SCHEDULE, NUDGE_ABSENCES, NUDGE_PROBATION, NUDGE_BADGE}
-# Meetings whose documents must be posted beforehand (a cell-committee meeting has none).
-MEETINGS_WITH_DOCUMENTS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC, Meeting.Kind.YEAR_END)
 
 
 def _rules() -> dict:
@@ -76,25 +80,6 @@ def _headline(agenda: str) -> str:
         if line.strip():
             return line.strip()[:160]
     return ""
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _nudge_day(now: dt.datetime) -> dt.date:
@@ -154,7 +139,8 @@ def reminders_due(now: dt.datetime) -> list[DispatchRequest]:
 
 
 def change_notices_due(now: dt.datetime, *, meeting_ids: list[int] | None = None) -> list[DispatchRequest]:
-    """A notice for each meeting postponed (to a new time) or cancelled before it took place."""
+    """A notice for each meeting postponed (to a new time) or cancelled before it took place,
+    and one for each burst of changes of date, time or place whose delay has run out."""
     since = now - dt.timedelta(days=_rules()["nudge_catch_up_days"])
     meetings = Meeting.objects.filter(
         status__in=[Meeting.Status.POSTPONED, Meeting.Status.CANCELLED], updated_at__gte=since, starts_at__gt=now,
@@ -170,6 +156,38 @@ def change_notices_due(now: dt.datetime, *, meeting_ids: list[int] | None = None
         else:
             requests.append(DispatchRequest(key=f"meeting:{meeting.pk}:cancelled", kind=CANCELLED,
                                             params={"meeting_id": meeting.pk}))
+    return requests + _changes_due(now, meeting_ids=meeting_ids)
+
+
+def claim_change(meeting: Meeting) -> bool:
+    """Clear the pending burst of `meeting` as it was read, if no edit came since: True when
+    this caller got it (a conditional UPDATE, so of two scans only one does)."""
+    return meeting.change_notice_due_at is not None and bool(Meeting.objects.filter(
+        pk=meeting.pk, change_notice_due_at=meeting.change_notice_due_at, sequence=meeting.sequence,
+    ).update(change_notice_due_at=None, announced=None))
+
+
+def _changes_due(now: dt.datetime, *, meeting_ids: list[int] | None) -> list[DispatchRequest]:
+    """One notice per burst of changes (meetings.services.schedule.meeting_update), with the
+    final values. Each burst is claimed by a conditional UPDATE that clears it only if no edit
+    came meanwhile: of two scans only one gets the row, and an edit that raced the scan starts
+    a new burst. Call inside the transaction that records the requests (tasks.scan_reminders),
+    so a failure leaves the burst pending."""
+    pending = Meeting.objects.filter(change_notice_due_at__lte=now)
+    if meeting_ids is not None:
+        pending = pending.filter(pk__in=meeting_ids)
+    requests = []
+    for meeting in pending.only("pk", "status", "starts_at", "ends_at", "place", "sequence", "announced",
+                                "change_notice_due_at"):
+        told = meeting.announced
+        if (not claim_change(meeting) or told is None or not meeting.is_open or meeting.ends_at <= now
+                or same_as_told(meeting, told)):
+            continue  # taken by another scan, over, or back where members were told: nothing to say
+        requests.append(DispatchRequest(
+            key=f"meeting:{meeting.pk}:changed:{meeting.sequence}", kind=CHANGED,
+            params={"meeting_id": meeting.pk, "sequence": meeting.sequence, "was": told,
+                    "now": told_values(meeting)},
+        ))
     return requests
 
 
@@ -180,7 +198,7 @@ def _nudges_no_regular_meeting(now: dt.datetime) -> list[DispatchRequest]:
     day = _nudge_day(now)
     if day.day < _rules()["next_month_schedule_by_day"]:
         return []
-    next_month = _add_months(day.replace(day=1), 1)
+    next_month = add_months(day.replace(day=1), 1)
     scheduled = Meeting.objects.filter(cell=OuterRef("pk"), kind=Meeting.Kind.REGULAR, period=next_month).exclude(
         status=Meeting.Status.CANCELLED)
     cells = Organization.objects.cells().active().filter(~Exists(scheduled)).values_list("pk", flat=True)
@@ -231,34 +249,48 @@ def _nudges_minutes(now: dt.datetime) -> list[DispatchRequest]:
 
 
 def absence_nudges_due(now: dt.datetime, *, meeting_id: int | None = None) -> list[DispatchRequest]:
-    """Members one unexcused absence short of the number that leads to removal, this year."""
-    limit = _rules()["unexcused_absences_for_removal"] - 1
-    local = timezone.localtime(now)
-    start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = start.replace(year=start.year + 1)
-    rows = Attendance.objects.filter(
-        status=Attendance.Status.UNEXCUSED, meeting__starts_at__gte=start, meeting__starts_at__lt=end,
-        member__in=Member.objects.on_rolls(),
-    )
+    """Members who reached the warning of meetings.rules.risk_level this calendar year: months
+    with an absence without reason, counted per cell by meetings.rules.unexcused_months (the
+    same figure as the cell home and the dashboards).
+
+    After a roll call (`meeting_id`): the members of that meeting. The periodic scan is the
+    safety net for the roll calls recorded within the catch-up period."""
+    year = timezone.localdate(now).year
+    warning, _removal = risk_thresholds()
     if meeting_id is not None:
-        rows = rows.filter(member__in=Attendance.objects.filter(meeting_id=meeting_id).values("member_id"))
-    counts = rows.values("member_id").annotate(n=Count("id")).filter(n__gte=limit).values_list("member_id", flat=True)
-    return [DispatchRequest(key=f"member:{pk}:unexcused:{start.year}", kind=NUDGE_ABSENCES,
-                            params={"member_id": pk, "year": start.year}) for pk in counts]
+        meetings = Meeting.objects.filter(pk=meeting_id)
+    else:
+        since = now - dt.timedelta(days=_rules()["nudge_catch_up_days"])
+        meetings = Meeting.objects.filter(roll_call_recorded_at__gte=since)
+    wanted: dict[int, set[int]] = {}
+    for cell_id, member_id in (Attendance.objects.filter(
+            meeting__in=meetings.filter(counted_meetings_of(), period__year=year),
+            status=Attendance.Status.UNEXCUSED, basis__in=SUMMONED_BASES,
+            member__in=Member.objects.on_rolls()).values_list("meeting__cell_id", "member_id").distinct()):
+        wanted.setdefault(cell_id, set()).add(member_id)
+    requests = []
+    for cell_id, member_ids in sorted(wanted.items()):
+        for member_id, absences in sorted(unexcused_months(cell_id=cell_id, year=year, member_ids=member_ids).items()):
+            if absences.months >= warning:
+                requests.append(DispatchRequest(
+                    key=f"member:{member_id}:unexcused:{year}", kind=NUDGE_ABSENCES,
+                    params={"member_id": member_id, "year": year, "cell_id": cell_id},
+                ))
+    return requests
 
 
 def _nudges_probation(now: dt.datetime) -> list[DispatchRequest]:
     """Probation ends within the notice period (the cell must consider recognition)."""
     rules = _rules()
     day, months, notice = _nudge_day(now), rules["probation_months"], rules["probation_notice_days"]
-    earliest = _add_months(day, -months) - dt.timedelta(days=3)  # generous bounds, exact check below
-    latest = _add_months(day + dt.timedelta(days=notice), -months) + dt.timedelta(days=3)
+    earliest = add_months(day, -months) - dt.timedelta(days=3)  # generous bounds, exact check below
+    latest = add_months(day + dt.timedelta(days=notice), -months) + dt.timedelta(days=3)
     members = Member.objects.filter(
         status=MemberStatus.PROBATIONARY, admission_date__gte=earliest, admission_date__lte=latest,
     ).values_list("pk", "admission_date")
     requests = []
     for pk, admitted in members:
-        ends = _add_months(admitted, months)
+        ends = add_months(admitted, months)
         if ends - dt.timedelta(days=notice) <= day <= ends:
             requests.append(DispatchRequest(key=f"member:{pk}:probation-end:{ends:%Y-%m-%d}", kind=NUDGE_PROBATION,
                                             params={"member_id": pk, "ends": f"{ends:%Y-%m-%d}"}))
@@ -284,7 +316,7 @@ def _nudges_badges(now: dt.datetime) -> list[DispatchRequest]:
     if occasion is None:
         return []
     previous, upcoming = occasion
-    years_by_range = {years: (_add_years(previous, -years), _add_years(upcoming, -years))
+    years_by_range = {years: (add_years(previous, -years), add_years(upcoming, -years))
                       for years in _rules()["badge_years"]}
     condition = Q()
     for low, high in years_by_range.values():
@@ -372,6 +404,18 @@ def _cancelled_context(params: dict) -> dict | None:
     return _meeting_context(meeting)
 
 
+def _changed_context(params: dict) -> dict | None:
+    meeting = _meeting(params)
+    if (meeting is None or not meeting.is_open or meeting.sequence != params["sequence"]
+            or meeting.ends_at <= timezone.now()):
+        return None  # changed again (its own notice follows), postponed, cancelled or over
+    was = params["was"]
+    was_starts, was_ends = dt.datetime.fromisoformat(was["starts_at"]), dt.datetime.fromisoformat(was["ends_at"])
+    return {**_meeting_context(meeting), "was_starts_at": was_starts, "was_ends_at": was_ends,
+            "was_place": was["place"], "time_changed": (was_starts, was_ends) != (meeting.starts_at, meeting.ends_at),
+            "place_changed": was["place"] != meeting.place}
+
+
 def _meeting_officers(kind: str):
     def recipients(params: dict) -> QuerySet[Member]:
         meeting = _meeting(params)
@@ -382,7 +426,11 @@ def _meeting_officers(kind: str):
 def _member_officers(kind: str):
     def recipients(params: dict) -> QuerySet[Member]:
         member = Member.objects.filter(pk=params["member_id"]).first()
-        cell = _home_cell(member) if member else None
+        # About the cell named (absences: the cell whose meetings were missed), else the home cell.
+        if params.get("cell_id"):
+            cell = Organization.objects.filter(pk=params["cell_id"]).first()
+        else:
+            cell = _home_cell(member) if member else None
         return officers_to_tell(cell, upper_level=kind in UPPER_LEVEL_TOLD) if cell else Member.objects.none()
     return recipients
 
@@ -430,13 +478,19 @@ def _absences_context(params: dict) -> dict | None:
     member = Member.objects.filter(pk=params["member_id"]).first()
     if member is None:
         return None
-    absences = list(
-        Attendance.objects.filter(member=member, status=Attendance.Status.UNEXCUSED,
-                                  meeting__starts_at__year=params["year"])
-        .select_related("meeting").order_by("meeting__starts_at")
-    )
-    return {"member": member, "cell": _home_cell(member), "year": params["year"], "count": len(absences),
-            "meetings": [a.meeting for a in absences], "limit": _rules()["unexcused_absences_for_removal"],
+    cell = (Organization.objects.filter(pk=params["cell_id"]).first() if params.get("cell_id")
+            else _home_cell(member))
+    if cell is None:
+        return None
+    absences = unexcused_months(cell_id=cell.pk, year=params["year"], member_ids=[member.pk]).get(member.pk)
+    if absences is None:
+        return None  # corrected meanwhile
+    meetings = [a.meeting for a in Attendance.objects.filter(
+        counted_meetings_of("meeting__"), member=member, meeting__cell=cell, meeting__period__year=params["year"],
+        status=Attendance.Status.UNEXCUSED, basis__in=SUMMONED_BASES,
+    ).select_related("meeting").order_by("meeting__starts_at")]
+    return {"member": member, "cell": cell, "year": params["year"], "months": absences.months,
+            "count": absences.total, "meetings": meetings, "limit": risk_thresholds()[1],
             "link": _member_url(member)}
 
 
@@ -453,7 +507,7 @@ def _badge_context(params: dict) -> dict | None:
     if member is None or member.admission_date is None:
         return None
     return {"member": member, "cell": _home_cell(member), "years": params["years"],
-            "anniversary": _add_years(member.admission_date, params["years"]),
+            "anniversary": add_years(member.admission_date, params["years"]),
             "presented": dt.date.fromisoformat(params["presented"]), "link": _member_url(member)}
 
 
@@ -464,6 +518,7 @@ def register_kinds() -> None:
                    context=_postponed_context)
     kinds.register(CANCELLED, template=email + "cancelled", recipients=_meeting_recipients,
                    context=_cancelled_context)
+    kinds.register(CHANGED, template=email + "changed", recipients=_meeting_recipients, context=_changed_context)
     kinds.register(NUDGE_SCHEDULE, template=email + "nudge-schedule", recipients=_cell_officers,
                    context=_schedule_context)
     kinds.register(NUDGE_DOCUMENTS, template=email + "nudge-documents",
@@ -481,23 +536,3 @@ def register_kinds() -> None:
 
 
 register_kinds()
-
-
-# --- Receivers: enqueue on commit, nothing else -------------------------------------------------
-
-def _enqueue(task_name: str, meeting_id: int) -> None:
-    from meetings import tasks
-
-    getattr(tasks, task_name).delay(meeting_id)
-
-
-@receiver(signals.meeting_changed, dispatch_uid="reminders.meeting_changed")
-def _meeting_changed(sender, meeting_id, change, **kwargs):
-    if change in ("postponed", "cancelled"):
-        # robust: with the broker down the change stands; the minute's scan sends the notice.
-        transaction.on_commit(lambda: _enqueue("send_change_notice", meeting_id), robust=True)
-
-
-@receiver(signals.roll_call_saved, dispatch_uid="reminders.roll_call_saved")
-def _roll_call_saved(sender, meeting_id, **kwargs):
-    transaction.on_commit(lambda: _enqueue("check_absences", meeting_id), robust=True)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cells.models import Organization
+from common.months import add_months, quarter_start
+from meetings import rules
 from meetings.models import (
     AbsenceExcuse,
     Attendance,
@@ -22,6 +24,7 @@ from meetings.models import (
     MeetingSeries,
     Minutes,
 )
+from meetings.rules import documents_due_at, minutes_due_at
 from members.access import Scope, can_manage_cell, get_cell_for_viewer
 from members.models import CellMembership, Member, MemberStatus
 
@@ -65,60 +68,6 @@ def meetings_upcoming_for_member(scope: Scope, *, now: dt.datetime | None = None
     )
 
 
-def _memberships_on(cell_id: int, on: dt.date) -> QuerySet[CellMembership]:
-    return CellMembership.objects.filter(cell_id=cell_id).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
-    )
-
-
-def summoned_members(meeting: Meeting) -> QuerySet[Member]:
-    """Who is called to the meeting (DOMAIN.md): the cell's probationary and official home
-    members, plus members attending here on temporary transfer. Exempt members and members
-    on temporary transfer elsewhere are not summoned (they may still attend)."""
-    on = timezone.localdate(meeting.starts_at)
-    # One IN (subquery), not an OR of two: PostgreSQL then starts from the cell's memberships
-    # (an index scan) instead of reading every member of the province (40 ms -> under 1 ms).
-    called = _memberships_on(meeting.cell_id, on).filter(
-        Q(kind=CellMembership.Kind.HOME, member__status__in=(MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL))
-        | Q(kind=CellMembership.Kind.TEMPORARY, member__status=MemberStatus.TEMPORARY_TRANSFER)
-    ).values("member_id")
-    return Member.objects.filter(pk__in=called).order_by("full_name")
-
-
-def exempt_members(meeting: Meeting) -> QuerySet[Member]:
-    """Exempt home members: not summoned, but a roll call may record them as present."""
-    on = timezone.localdate(meeting.starts_at)
-    memberships = _memberships_on(meeting.cell_id, on).filter(kind=CellMembership.Kind.HOME)
-    return Member.objects.filter(pk__in=memberships.values("member_id"), status=MemberStatus.EXEMPT).order_by("full_name")
-
-
-# --- Dates ----------------------------------------------------------------------------------
-
-def shift_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (or earlier), clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
-def _local_year_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    year = timezone.localdate(now).year
-    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
-
-
-def minutes_due(meeting: Meeting) -> dt.datetime:
-    """Minutes are due within settings.HANDBOOK_RULES['minutes_within_days'] of the meeting's end."""
-    return meeting.ends_at + dt.timedelta(days=settings.HANDBOOK_RULES["minutes_within_days"])
-
-
-def documents_due(meeting: Meeting) -> dt.datetime:
-    """Documents are due settings.HANDBOOK_RULES['documents_days_before'] before the meeting."""
-    return meeting.starts_at - dt.timedelta(days=settings.HANDBOOK_RULES["documents_days_before"])
-
-
 def minutes_of(meeting: Meeting) -> Minutes | None:
     try:
         return meeting.minutes
@@ -144,13 +93,6 @@ def get_cell_for_officer_pages(scope: Scope, public_id) -> Organization:
     return cell
 
 
-def _current_cell_member_ids(cell_id: int, on: dt.date, *, kind: str | None = None) -> QuerySet:
-    memberships = _memberships_on(cell_id, on)
-    if kind:
-        memberships = memberships.filter(kind=kind)
-    return memberships.values("member_id")
-
-
 def _with_counts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return qs.annotate(
         document_count=Count("documents", distinct=True),
@@ -174,7 +116,7 @@ class LastRegularMeeting:
 
     @property
     def minutes_due(self) -> dt.datetime:
-        return minutes_due(self.meeting)
+        return minutes_due_at(self.meeting)
 
     @property
     def minutes_completed(self) -> bool:
@@ -186,7 +128,9 @@ class LastRegularMeeting:
 
     @property
     def minutes_overdue(self) -> bool:
-        return self.held and not self.minutes_completed and self.now > self.minutes_due
+        return self.held and rules.minutes_state(
+            self.meeting, finalized_at=self.minutes.finalized_at if self.minutes else None, now=self.now,
+        ) == rules.MISSING
 
 
 @dataclass
@@ -199,7 +143,7 @@ class Todo:
     due: dt.datetime | dt.date | None = None
     member_name: str = ""
     member_public_id: uuid.UUID | None = None
-    count: int = 0
+    count: int = 0  # absences: months of the year with an absence without reason
     period: dt.date | None = None
 
 
@@ -209,7 +153,7 @@ class CellHome:
     next_meeting: Meeting | None
     last_regular: LastRegularMeeting | None
     todos: list[Todo]
-    members_on_rolls: int
+    members_summoned: int  # as meetings.rules summons them today (transfers where they attend)
     active_series: MeetingSeries | None
 
 
@@ -218,15 +162,10 @@ RECENT_DAYS = 366  # how far back the cell home looks for missing roll calls and
 TODO_MEETINGS = 5  # meetings listed per kind of to-do
 
 
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-
-
 def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome:
     """Everything the cell home shows, in a fixed number of queries whatever the cell's size."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rules = settings.HANDBOOK_RULES
     meetings = Meeting.objects.filter(cell=cell)
 
     # One read of the cell's meetings of the last year and ahead (a few dozen rows: a year
@@ -250,9 +189,11 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
     latest_first = recent[::-1]
     todos: list[Todo] = []
 
-    if next_meeting and not next_meeting.document_count:
-        todos.append(Todo("documents", overdue=now > documents_due(next_meeting), meeting=next_meeting,
-                          due=documents_due(next_meeting)))
+    if (next_meeting and next_meeting.kind in rules.MEETINGS_WITH_DOCUMENTS
+            and not next_meeting.document_count):
+        state = rules.documents_state(next_meeting, first_posted_at=None, now=now)
+        todos.append(Todo("documents", overdue=state == rules.MISSING, meeting=next_meeting,
+                          due=documents_due_at(next_meeting)))
 
     no_roll_call = [m for m in latest_first if m.status in Meeting.OPEN_STATUSES and m.ends_at < now]
     for meeting in no_roll_call[:TODO_MEETINGS]:
@@ -261,40 +202,38 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
     unfinished = [m for m in latest_first if m.status == Meeting.Status.HELD
                   and not (minutes_of(m) and minutes_of(m).finalized_at)]
     for meeting in unfinished[:TODO_MEETINGS]:
-        todos.append(Todo("minutes", overdue=now > minutes_due(meeting), meeting=meeting, due=minutes_due(meeting)))
+        state = rules.minutes_state(meeting, finalized_at=None, now=now)
+        todos.append(Todo("minutes", overdue=state == rules.MISSING, meeting=meeting, due=minutes_due_at(meeting)))
 
-    # Three unexcused absences in a year lead to removal: warn from the one before.
-    limit = rules["unexcused_absences_for_removal"]
-    year_start, year_end = _local_year_bounds(now)
-    absences = (
-        Attendance.objects.filter(
-            status=Attendance.Status.UNEXCUSED, meeting__starts_at__gte=year_start, meeting__starts_at__lt=year_end,
-            member_id__in=_current_cell_member_ids(cell.pk, today),
-        )
-        .values("member_id", "member__full_name", "member__public_id")
-        .annotate(n=Count("id")).filter(n__gte=limit - 1).order_by("-n", "member__full_name")
-    )
-    for row in absences:
-        todos.append(Todo("absences", overdue=row["n"] >= limit, count=row["n"],
-                          member_name=row["member__full_name"], member_public_id=row["member__public_id"]))
+    # Members at risk, as the dashboards count them: months of the year with an absence
+    # without reason at this cell's meetings (a member on temporary transfer counts where
+    # they attend), warned one month before the removal threshold.
+    at_risk = [row for row in rules.unexcused_months(cell_id=cell.pk, year=today.year).values() if row.level]
+    who = {pk: (name, public_id) for pk, name, public_id in Member.objects.filter(
+        pk__in=[row.member_id for row in at_risk]).values_list("pk", "full_name", "public_id")} if at_risk else {}
+    for row in sorted(at_risk, key=lambda row: (-row.months, who[row.member_id][0])):
+        name, public_id = who[row.member_id]
+        todos.append(Todo("absences", overdue=row.level == rules.REMOVAL, count=row.months,
+                          member_name=name, member_public_id=public_id))
 
     # Probation ends 12 months after admission; list those ending within 60 days, or past.
-    months = rules["probation_months"]
+    months = settings.HANDBOOK_RULES["probation_months"]
+    home_members = CellMembership.objects.current(today).filter(cell_id=cell.pk, kind=CellMembership.Kind.HOME)
     probationary = (
         Member.objects.filter(
-            pk__in=_current_cell_member_ids(cell.pk, today, kind=CellMembership.Kind.HOME),
+            pk__in=home_members.values("member_id"),
             status=MemberStatus.PROBATIONARY,
-            admission_date__lte=shift_months(today + dt.timedelta(days=PROBATION_WARNING_DAYS), -months),
+            admission_date__lte=add_months(today + dt.timedelta(days=PROBATION_WARNING_DAYS), -months),
         )
         .order_by("admission_date").values_list("full_name", "public_id", "admission_date")
     )
     for name, public_id, admitted in probationary:
-        ends = shift_months(admitted, months)
+        ends = add_months(admitted, months)
         todos.append(Todo("probation", overdue=ends <= today, due=ends, member_name=name, member_public_id=public_id))
 
-    next_month = shift_months(today.replace(day=1), 1)
-    quarter = _quarter_start(today)
-    quarter_end = shift_months(quarter, 3)
+    next_month = add_months(today.replace(day=1), 1)
+    quarter = quarter_start(today)
+    quarter_end = add_months(quarter, 3)
     planned = {
         m.kind for m in recent if m.status != Meeting.Status.CANCELLED and (
             (m.kind == Meeting.Kind.REGULAR and m.period == next_month)
@@ -311,7 +250,11 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
         next_meeting=next_meeting,
         last_regular=LastRegularMeeting(last, minutes_of(last), now) if last else None,
         todos=todos,
-        members_on_rolls=_memberships_on(cell.pk, today).count(),
+        members_summoned=sum(
+            1 for status, kind in CellMembership.objects.current(today).filter(cell_id=cell.pk)
+            .values_list("member__status", "kind").distinct()
+            if rules.summon_basis(status=status, membership_kind=kind) in rules.SUMMONED_BASES
+        ),
         active_series=MeetingSeries.objects.filter(cell=cell, is_active=True).first(),
     )
 
@@ -406,25 +349,31 @@ def get_member_for_scope(scope: Scope) -> Member | None:
 
 @dataclass
 class AttendanceYear:
+    """The member's roll-call rows of the year's counted meetings, counted by the rules."""
+
     year: int
     rows: list[Attendance]
 
     @property
+    def counts(self) -> rules.AttendanceCounts:
+        return rules.attendance_counts(self.rows)
+
+    @property
     def present(self) -> int:
-        return sum(1 for row in self.rows if row.status == Attendance.Status.PRESENT)
+        return self.counts.present
 
     @property
     def excused(self) -> int:
-        return sum(1 for row in self.rows if row.status == Attendance.Status.EXCUSED)
+        return self.counts.excused
 
     @property
     def unexcused(self) -> int:
-        return sum(1 for row in self.rows if row.status == Attendance.Status.UNEXCUSED)
+        return self.counts.unexcused
 
     @property
-    def rate(self) -> int | None:
-        """Percentage of recorded meetings attended (None before the first roll call)."""
-        return round(100 * self.present / len(self.rows)) if self.rows else None
+    def rate(self):
+        """Per cent of the meetings the member was summoned to and attended (None if none)."""
+        return self.counts.rate
 
 
 @dataclass
@@ -447,21 +396,22 @@ def member_home(scope: Scope, *, now: dt.datetime | None = None, upcoming_limit:
         .annotate(comment_count=Count("draft_resolution__comments"),
                   my_excuse_id=Subquery(mine.values("pk")[:1]),
                   my_excuse_reason=Subquery(mine.values("reason")[:1]),
-                  my_excuse_withdrawn_at=Subquery(mine.values("withdrawn_at")[:1]))
+                  my_excuse_withdrawn_at=Subquery(mine.values("withdrawn_at")[:1]),
+                  my_excuse_confirmed_for=Subquery(mine.values("confirmed_for")[:1]))
         .prefetch_related(Prefetch("documents", queryset=MeetingDocument.objects.order_by("uploaded_at")))
         [:upcoming_limit]
     )
     excuses = {
         m.pk: AbsenceExcuse(pk=m.my_excuse_id, meeting=m, member_id=scope.member_id, reason=m.my_excuse_reason,
-                            withdrawn_at=m.my_excuse_withdrawn_at)
+                            withdrawn_at=m.my_excuse_withdrawn_at, confirmed_for=m.my_excuse_confirmed_for)
         for m in upcoming if m.my_excuse_id is not None
     }
     rows = []
     if scope.member_id:
-        year_start, year_end = _local_year_bounds(now)
+        # The meetings the roll-ups count, by the month each counts for.
         rows = list(
-            Attendance.objects.filter(member_id=scope.member_id, meeting__starts_at__gte=year_start,
-                                      meeting__starts_at__lt=year_end)
+            Attendance.objects.filter(rules.counted_meetings_of("meeting__"), member_id=scope.member_id,
+                                      meeting__period__year=timezone.localdate(now).year)
             .select_related("meeting__cell").order_by("meeting__starts_at")
         )
     resolutions = []

@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from meetings import reminders
@@ -19,7 +20,9 @@ logger = logging.getLogger(__name__)
 def scan_reminders() -> None:
     """Periodic: reminders whose lead time has come, and notices of changes not yet sent."""
     now = timezone.now()
-    dispatches_create(requests=[*reminders.reminders_due(now), *reminders.change_notices_due(now)], now=now)
+    # One transaction: a burst of changes is claimed and its notice recorded together.
+    with transaction.atomic():
+        dispatches_create(requests=[*reminders.reminders_due(now), *reminders.change_notices_due(now)], now=now)
 
 
 @shared_task(ignore_result=True)
@@ -33,7 +36,8 @@ def scan_nudges() -> None:
 def send_change_notice(meeting_id: int) -> None:
     """At once after a postponement or cancellation (the minute's scan is the safety net)."""
     now = timezone.now()
-    dispatches_create(requests=reminders.change_notices_due(now, meeting_ids=[meeting_id]), now=now)
+    with transaction.atomic():
+        dispatches_create(requests=reminders.change_notices_due(now, meeting_ids=[meeting_id]), now=now)
 
 
 @shared_task(ignore_result=True)

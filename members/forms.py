@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.months import add_months
 from common.text import normalize_search
 from members import imports
 from members import normalize as norm
@@ -184,14 +185,6 @@ class VisitorForm(MemberForm):
             self.instance.validate_unique(exclude=exclude)
         except forms.ValidationError as error:
             self._update_errors(error)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    days = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31,
-            30, 31, 30, 31][month - 1]
-    return dt.date(year, month, min(day.day, days))
 
 
 OUTSIDE = "outside"

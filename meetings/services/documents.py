@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import audit_context
 from common.text import normalize_search
-from meetings import signals
+from meetings import followups
 from meetings.models import Meeting, MeetingDocument
 
 # Extension -> (content type served, check on the file's first bytes / structure).
@@ -101,9 +101,16 @@ def _stored_name(filename: str, extension: str) -> str:
 def document_add(*, meeting: Meeting, upload, title: str = "", kind: str = MeetingDocument.Kind.PREPARATORY,
                  actor=None) -> MeetingDocument:
     """Post a file for a meeting. Only PDF, DOCX, XLSX, JPEG and PNG, checked by extension
-    and by content, up to settings.HANDBOOK_DOCUMENT_MAX_MB."""
+    and by content, up to settings.HANDBOOK_DOCUMENT_MAX_MB. Meeting documents (preparatory)
+    only before the meeting starts."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("The meeting was cancelled; documents can no longer be posted."))
+    if kind == MeetingDocument.Kind.PREPARATORY and (
+            meeting.status == Meeting.Status.HELD or meeting.starts_at <= timezone.now()):
+        # Documents prepare a meeting; after it, only what it produced (signed minutes, resolution).
+        raise ValidationError({"kind": _("The meeting has already taken place: meeting documents can no longer be "
+                                         "posted for it. Post the signed minutes or the signed resolution, "
+                                         "choosing that kind of document.")})
     if upload is None:
         raise ValidationError({"file": _("Choose a file.")})
     if upload.size > max_document_bytes():
@@ -133,7 +140,7 @@ def document_add(*, meeting: Meeting, upload, title: str = "", kind: str = Meeti
     except Exception:
         document.file.delete(save=False)  # no row, no file
         raise
-    signals.documents_changed.send(sender=MeetingDocument, meeting_id=meeting.pk)
+    followups.documents_changed(meeting.pk)
     return document
 
 
@@ -142,7 +149,7 @@ def document_delete(*, document: MeetingDocument, actor=None) -> None:
     name, storage, meeting_id = document.file.name, document.file.storage, document.meeting_id
     with audit_context(actor):
         document.delete()
-    signals.documents_changed.send(sender=MeetingDocument, meeting_id=meeting_id)
+    followups.documents_changed(meeting_id)
     # The file goes only once the row is surely gone.
     transaction.on_commit(lambda: storage.delete(name))
 

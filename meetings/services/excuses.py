@@ -42,11 +42,15 @@ def excuse_submit(*, meeting: Meeting, member: Member, reason: str, actor=None,
     excuse = AbsenceExcuse.objects.select_for_update().filter(meeting=meeting, member=member).first()
     with audit_context(actor):
         if excuse is None:
-            excuse = AbsenceExcuse(meeting=meeting, member=member, reason=reason, created_at=now)
+            excuse = AbsenceExcuse(meeting=meeting, member=member, reason=reason, created_at=now,
+                                   confirmed_for=meeting.starts_at)
             excuse.save()
-        elif excuse.reason != reason or excuse.withdrawn_at is not None:
+        elif (excuse.reason != reason or excuse.withdrawn_at is not None
+              or excuse.confirmed_for != meeting.starts_at):
+            # Sending it again after the meeting moved confirms it for the new time.
             excuse.reason, excuse.withdrawn_at, excuse.created_at = reason, None, now
-            excuse.save(update_fields=["reason", "withdrawn_at", "created_at"])
+            excuse.confirmed_for = meeting.starts_at
+            excuse.save(update_fields=["reason", "withdrawn_at", "created_at", "confirmed_for"])
     return excuse
 
 

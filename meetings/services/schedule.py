@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cells.models import Organization
 from common.audit import audit_context
-from meetings import signals
+from meetings import followups
 from meetings.models import Meeting, MeetingSeries
 
 
@@ -51,20 +51,52 @@ def meeting_schedule(*, cell: Organization, starts_at: dt.datetime, kind: str = 
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     with audit_context(actor):
         _save_meeting(meeting)
-    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="scheduled")
+    followups.meeting_changed(meeting.pk)
     return meeting
 
 
 _CALENDAR_FIELDS = {"starts_at", "ends_at", "place", "title", "agenda"}
 
 
+def change_notice_delay() -> dt.timedelta:
+    """Edits of an announced meeting within this delay of each other send one change notice."""
+    return dt.timedelta(minutes=settings.HANDBOOK_RULES.get("change_notice_delay_minutes", 5))
+
+
+def told_values(meeting: Meeting) -> dict:
+    """The date, time and place of the meeting as a change notice records them."""
+    return {"starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
+            "place": meeting.place}
+
+
+def same_as_told(meeting: Meeting, told: dict) -> bool:
+    """Whether the meeting stands where members were told (instants compared, not strings)."""
+    return (dt.datetime.fromisoformat(told["starts_at"]) == meeting.starts_at
+            and dt.datetime.fromisoformat(told["ends_at"]) == meeting.ends_at
+            and told["place"] == meeting.place)
+
+
+def _announce_change(meeting: Meeting, told_before: dict, now: dt.datetime) -> None:
+    """A change of date, time or place of an announced meeting (open and not yet over): keep
+    what members were last told (the first change of a burst) and send the notice a few
+    minutes after the last edit (meetings.reminders.change_notices_due), with the final values."""
+    if dt.datetime.fromisoformat(told_before["ends_at"]) <= now:
+        return  # already over when it was changed: nobody is waiting for it any more
+    if meeting.announced is None:
+        meeting.announced = told_before
+    meeting.change_notice_due_at = now + change_notice_delay()
+
+
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
+    """Change an open meeting. Every path that moves a meeting (the edit page, a series
+    change, the API) comes here, so a change of date, time or place is always told."""
     unknown = set(fields) - _CALENDAR_FIELDS
     if unknown:
         raise TypeError(f"meeting_update does not change {sorted(unknown)}")
     if not meeting.is_open:
         raise ValidationError(_("A meeting that was held or cancelled cannot be changed."))
+    told_before = told_values(meeting)
     for name, value in fields.items():
         setattr(meeting, name, value)
     if meeting.ends_at <= meeting.starts_at:
@@ -72,10 +104,12 @@ def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
     if meeting.status == Meeting.Status.PLANNED and "starts_at" in fields:
         meeting.scheduled_date = timezone.localdate(meeting.starts_at)
         meeting.period = meeting.scheduled_date.replace(day=1)
+    if not same_as_told(meeting, told_before):
+        _announce_change(meeting, told_before, timezone.now())
     meeting.sequence += 1
     with audit_context(actor):
         _save_meeting(meeting)
-    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="updated")
+    followups.meeting_changed(meeting.pk)
     return meeting
 
 
@@ -94,10 +128,12 @@ def meeting_postpone(*, meeting: Meeting, starts_at: dt.datetime, reason: str, a
     duration = meeting.ends_at - meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, ends_at or starts_at + duration
     meeting.status, meeting.status_reason = Meeting.Status.POSTPONED, reason.strip()
+    # The postponement notice goes at once with the final values: no separate change notice.
+    meeting.announced, meeting.change_notice_due_at = None, None
     meeting.sequence += 1
     with audit_context(actor):
         _save_meeting(meeting)
-    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="postponed")
+    followups.meeting_changed(meeting.pk, notify_now=True)
     return meeting
 
 
@@ -108,8 +144,10 @@ def meeting_cancel(*, meeting: Meeting, reason: str, actor=None) -> Meeting:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     meeting.status, meeting.status_reason = Meeting.Status.CANCELLED, reason.strip()
+    meeting.announced, meeting.change_notice_due_at = None, None  # the cancellation says it all
     meeting.sequence += 1
     with audit_context(actor):
-        meeting.save(update_fields=["status", "status_reason", "sequence", "updated_at"])
-    signals.meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, change="cancelled")
+        meeting.save(update_fields=["status", "status_reason", "announced", "change_notice_due_at", "sequence",
+                                    "updated_at"])
+    followups.meeting_changed(meeting.pk, notify_now=True)
     return meeting

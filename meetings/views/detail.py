@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from meetings import rules
 from meetings.forms import CommentForm, DocumentForm, DraftForm, ExcuseForm, apply_service_errors
+from meetings.models import MeetingDocument
 from meetings.selectors import (
     MeetingPage,
     get_document_for_manager,
@@ -48,6 +50,8 @@ def _render(request, page: MeetingPage, **forms):
         "cell": meeting.cell,
         "minutes": minutes_of(meeting),
         "can_excuse": page.is_member and excuses_open(meeting, now=now),
+        # The meeting moved after the excuse was given: the member confirms or withdraws it.
+        "excuse_to_confirm": rules.excuse_needs_confirmation(page.my_excuse, meeting),
         "can_comment": page.is_member and page.draft is not None and comments_open(meeting, now=now),
         "comments_open": comments_open(meeting, now=now),
         "excuse_form": forms.get("excuse_form") or ExcuseForm(
@@ -57,7 +61,9 @@ def _render(request, page: MeetingPage, **forms):
         "section": "meetings",
     }
     if page.can_manage:
-        context["document_form"] = forms.get("document_form") or DocumentForm()
+        # After the start only what the meeting produced may be posted: offer the signed minutes.
+        context["document_form"] = forms.get("document_form") or DocumentForm(
+            initial={"kind": MeetingDocument.Kind.MINUTES} if meeting.starts_at <= now else None)
         context["draft_form"] = forms.get("draft_form") or DraftForm(
             initial={"text": page.draft.text} if page.draft else None)
     return render(request, "meetings/meeting_detail.html", context)

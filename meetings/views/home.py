@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from meetings import rules
 from meetings.forms import ExcuseForm
 from meetings.selectors import get_member_for_scope, member_home
 from meetings.services.excuses import excuses_open
@@ -16,11 +17,13 @@ def home(request):
     now = timezone.now()
     data = member_home(scope, now=now)
     next_meeting = data.upcoming[0] if data.upcoming else None
+    next_excuse = data.excuses.get(next_meeting.pk) if next_meeting else None
     return render(request, "meetings/home.html", {
         "member": get_member_for_scope(scope),
         "next_meeting": next_meeting,
         "later_meetings": data.upcoming[1:],
-        "next_excuse": data.excuses.get(next_meeting.pk) if next_meeting else None,
+        "next_excuse": next_excuse,
+        "next_excuse_to_confirm": bool(next_meeting and rules.excuse_needs_confirmation(next_excuse, next_meeting)),
         "can_excuse": bool(next_meeting and scope.member_id and excuses_open(next_meeting, now=now)),
         "excuse_form": ExcuseForm(),
         "attendance": data.attendance,

@@ -13,8 +13,59 @@ from cells.selectors import organization_settings
 from meetings.forms import SeriesForm, apply_service_errors
 from meetings.models import MeetingSeries
 from meetings.selectors import get_cell_for_officer_pages, series_meetings
-from meetings.services.series import series_deactivate, series_generate, series_set_up
+from meetings.services.series import (
+    LEFT_BY_HAND,
+    LEFT_CANCELLED,
+    LEFT_HELD,
+    LEFT_PAST,
+    LEFT_POSTPONED,
+    SeriesChange,
+    series_deactivate,
+    series_generate,
+    series_set_up,
+)
 from members.access import can_manage_cell, get_cell_for_manager, scope_for
+
+
+def _left_labels() -> dict[str, str]:
+    return {
+        LEFT_HELD: _("already held"),
+        LEFT_POSTPONED: _("postponed"),
+        LEFT_CANCELLED: _("cancelled"),
+        LEFT_BY_HAND: _("scheduled or changed by hand"),
+        LEFT_PAST: _("already started or past"),
+    }
+
+
+def series_change_messages(change: SeriesChange, *, replaced: bool) -> list[str]:
+    """What the set-up did, meeting by meeting counted: nothing is left out silently."""
+    created = len(change.created)
+    if replaced:
+        moved = len(change.moved) + len(change.kept_date)
+        lines = [ngettext(
+            "The regular series is changed: %(moved)s meeting moved to the new day, time and place",
+            "The regular series is changed: %(moved)s meetings moved to the new day, time and place", moved,
+        ) % {"moved": moved} + ngettext("; %(count)s meeting added.", "; %(count)s meetings added.", created)
+            % {"count": created}]
+        if change.kept_date:
+            lines.append(ngettext(
+                "%(count)s meeting keeps its date (the new day has passed this month) and takes the new time "
+                "and place.",
+                "%(count)s meetings keep their date (the new day has passed this month) and take the new time "
+                "and place.", len(change.kept_date)) % {"count": len(change.kept_date)})
+        if moved:
+            lines.append(_("Members are told of each change a few minutes from now."))
+    else:
+        count = created + len(change.moved) + len(change.unchanged)
+        lines = [ngettext(
+            "The regular series is set up: %(count)s meeting is on the calendar.",
+            "The regular series is set up: %(count)s meetings are on the calendar.", count,
+        ) % {"count": count}]
+    if change.left:
+        labels = _left_labels()
+        parts = [f"{labels[reason]}: {len(change.left[reason])}" for reason in labels if reason in change.left]
+        lines.append(_("Left as they were: %(list)s.") % {"list": "; ".join(parts)})
+    return lines
 
 
 @login_required
@@ -32,15 +83,11 @@ def meeting_series(request, cell_id):
         form = SeriesForm(request.POST)
         if form.is_valid():
             try:
-                series = series_set_up(cell=cell, actor=request.user, **form.cleaned_data)
+                change = series_set_up(cell=cell, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                count = series.meetings.count()
-                messages.success(request, ngettext(
-                    "The regular series is set up: %(count)s meeting is on the calendar.",
-                    "The regular series is set up: %(count)s meetings are on the calendar.", count,
-                ) % {"count": count})
+                messages.success(request, " ".join(series_change_messages(change, replaced=active is not None)))
                 return redirect("meeting_series", cell_id=cell.public_id)
     else:
         form = SeriesForm(initial={

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from meetings import reminders
-from meetings.models import Attendance, MeetingDocument, Minutes
+from meetings.models import MeetingDocument, Minutes
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_schedule
 from members.models import CommitteeSeat, Role
@@ -109,31 +109,63 @@ def test_minutes_not_completed_two_days_after_a_held_meeting_are_nudged(tree, pe
     assert _nudges(due, kind) == []
 
 
-# --- Two unexcused absences this year -----------------------------------------------------------
+# --- Absences without reason: months of the year, as the dashboards count them ---------------------
 
-def test_a_member_is_flagged_at_the_second_unexcused_absence_of_the_year_once(tree, people):
+ABSENCE_NOW = dt.datetime(2031, 6, 15, 10, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def _meeting_on(cell, month: int, day: int = 10):
+    return meeting_schedule(cell=cell, starts_at=_at(dt.date(2031, month, day), 19, 30), kind="extraordinary")
+
+
+def test_a_member_is_flagged_at_the_second_month_with_an_unexcused_absence_once(tree, people):
     secretary, member, *_ = people
     kind = reminders.NUDGE_ABSENCES
-    year = timezone.localdate().year
-    meetings = [meeting_schedule(cell=tree.a1, starts_at=timezone.now() - dt.timedelta(hours=3 + i), kind="extraordinary")
-                for i in range(3)]
-    attendance_record(meeting=meetings[0], entries={member.pk: ("unexcused", "")})
-    attendance_record(meeting=meetings[1], entries={member.pk: ("excused", "Ốm")})
-    assert _nudges(timezone.now(), kind) == []
-    attendance_record(meeting=meetings[2], entries={member.pk: ("unexcused", "")})
-    assert _nudges(timezone.now(), kind) == [f"member:{member.pk}:unexcused:{year}"]
-    assert len(_fire(timezone.now())) >= 1
+    with time_machine.travel(ABSENCE_NOW, tick=False):
+        april, may, june = (_meeting_on(tree.a1, month) for month in (4, 5, 6))
+        attendance_record(meeting=april, entries={member.pk: ("unexcused", "")})
+        attendance_record(meeting=may, entries={member.pk: ("excused", "Ốm")})
+    assert _nudges(ABSENCE_NOW, kind) == []
+    with time_machine.travel(ABSENCE_NOW, tick=False):
+        attendance_record(meeting=june, entries={member.pk: ("unexcused", "")})
+    assert _nudges(ABSENCE_NOW, kind) == [f"member:{member.pk}:unexcused:2031"]
+    assert len(_fire(ABSENCE_NOW)) >= 1
     assert Dispatch.objects.filter(kind=kind).count() == 1
-    assert not [r for r in _fire(timezone.now())]  # once a year
+    assert not _fire(ABSENCE_NOW)  # once a year
+
+
+def test_two_absences_in_one_month_are_one_month_for_the_nudge_as_for_the_dashboard(tree, people):
+    from meetings import rules
+
+    _, member, *_ = people
+    with time_machine.travel(ABSENCE_NOW, tick=False):
+        for day in (3, 10):
+            attendance_record(meeting=_meeting_on(tree.a1, 6, day), entries={member.pk: ("unexcused", "")})
+    assert rules.unexcused_months(cell_id=tree.a1.pk, year=2031)[member.pk].months == 1
+    assert _nudges(ABSENCE_NOW, reminders.NUDGE_ABSENCES) == []
+
+
+def test_the_absence_notice_counts_the_same_months_as_the_rules(tree, people):
+    from meetings import rules
+
+    _, member, *_ = people
+    with time_machine.travel(ABSENCE_NOW, tick=False):
+        for month, day in ((4, 3), (4, 10), (6, 10)):
+            attendance_record(meeting=_meeting_on(tree.a1, month, day), entries={member.pk: ("unexcused", "")})
+        (request,) = [r for r in reminders.nudges_due(timezone.now()) if r.kind == reminders.NUDGE_ABSENCES]
+        context = reminders._absences_context(request.params)
+    assert (context["months"], context["count"]) == (2, 3)
+    assert context["months"] == rules.unexcused_months(cell_id=tree.a1.pk, year=2031)[member.pk].months
+    assert context["cell"] == tree.a1 and len(context["meetings"]) == 3
 
 
 def test_a_saved_roll_call_checks_its_members_at_once(tree, people, django_capture_on_commit_callbacks):
     _, member, *_ = people
-    first, second = [meeting_schedule(cell=tree.a1, starts_at=timezone.now() - dt.timedelta(hours=h),
-                                      kind="extraordinary") for h in (30, 3)]
-    Attendance.objects.create(meeting=first, member=member, status="unexcused")
-    with django_capture_on_commit_callbacks(execute=True):
-        attendance_record(meeting=second, entries={member.pk: ("unexcused", "")})
+    with time_machine.travel(ABSENCE_NOW, tick=False):
+        first, second = _meeting_on(tree.a1, 5), _meeting_on(tree.a1, 6)
+        attendance_record(meeting=first, entries={member.pk: ("unexcused", "")})
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance_record(meeting=second, entries={member.pk: ("unexcused", "")})
     assert Dispatch.objects.filter(kind=reminders.NUDGE_ABSENCES, params__member_id=member.pk).count() == 1
 
 

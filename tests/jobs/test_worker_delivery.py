@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from common.months import add_months
 from meetings import reminders
 from meetings.services.schedule import meeting_postpone, meeting_schedule
 from members.models import CommitteeSeat, Role
@@ -120,7 +121,7 @@ def test_nudges_fire_once_each_at_the_right_moment(broker, smtp, processes, tree
     f.seat(committee, tree.commune_a, CommitteeSeat.Body.STANDING_COMMITTEE)
     day = dt.date(2031, 3, 10)  # a quiet day: no schedule deadline, no badge occasion near
     f.member(tree.a1, name="Nguyễn Văn Dự Bị", official=False,
-             admitted=reminders._add_months(day + dt.timedelta(days=30), -12))  # probation ends in 30 days
+             admitted=add_months(day + dt.timedelta(days=30), -12))  # probation ends in 30 days
     processes.worker(process_env(broker, smtp.port))
 
     def nudge_at(hour, minute=0):

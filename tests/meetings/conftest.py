@@ -101,7 +101,7 @@ def frozen():
 
 def hold(meeting, statuses: dict):
     """Record the roll call {member: status}, everyone else present."""
-    from meetings.selectors import summoned_members
+    from meetings.rules import summoned_members
     from meetings.services.roll_call import attendance_record
 
     entries = {m.pk: (statuses.get(m, "present"), "Ốm" if statuses.get(m) == "excused" else "")

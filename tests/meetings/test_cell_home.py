@@ -164,4 +164,33 @@ def test_the_page_keeps_a_constant_number_of_queries(cast, login, tidy, constant
     populate(5)
     client = login(cast.secretary)
     assert Meeting.objects.filter(cell=cast.tree.a1).count() > 3
-    constant_queries(lambda: client.get(url(cast.tree.a1)), lambda: populate(60), ceiling=10)
+    # 11: the members at risk come from meetings.rules.unexcused_months, then their names.
+    constant_queries(lambda: client.get(url(cast.tree.a1)), lambda: populate(60), ceiling=11)
+
+
+def test_members_at_risk_count_months_as_the_rules_and_dashboards_do(cast, frozen):
+    from meetings import rules
+
+    often = f.member(cast.tree.a1, name="Vắng Nhiều")
+    for days in (-10, -9, -8, -100):  # three absences in May, one in February: two months
+        meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(days), kind="extraordinary")
+        hold(meeting, {often: "unexcused"})
+    (todo,) = [t for t in cell_home(cast.tree.a1).todos if t.kind == "absences"]
+    months = rules.unexcused_months(cell_id=cast.tree.a1.pk, year=2026)[often.pk].months
+    assert todo.member_name == "Vắng Nhiều" and todo.count == months == 2
+    assert not todo.overdue  # a warning, not yet the proposal of removal (that is three months)
+
+
+def test_a_cell_committee_meeting_owes_no_documents(cast, frozen):
+    meeting_schedule(cell=cast.tree.a1, starts_at=f.at(1, hour=9), kind="committee")
+    assert "documents" not in kinds(cell_home(cast.tree.a1))
+
+
+def test_minutes_not_yet_due_are_not_overdue_and_become_so_after_the_deadline(cast, frozen):
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-1), kind="extraordinary")
+    hold(meeting, {})
+    (todo,) = [t for t in cell_home(cast.tree.a1).todos if t.kind == "minutes"]
+    assert not todo.overdue
+    later = todo.due + dt.timedelta(minutes=1)
+    (todo,) = [t for t in cell_home(cast.tree.a1, now=later).todos if t.kind == "minutes"]
+    assert todo.overdue

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from meetings.models import MeetingDocument
 from meetings.services.documents import document_add, document_delete
-from meetings.services.schedule import meeting_cancel
-from tests.meetings.conftest import docx, jpeg, office, pdf, png, xlsx
+from meetings.services.schedule import meeting_cancel, meeting_schedule
+from tests import factories as f
+from tests.meetings.conftest import docx, hold, jpeg, office, pdf, png, xlsx
 
 
 @pytest.mark.parametrize("upload, content_type", [
@@ -183,3 +184,25 @@ def test_the_secretary_removes_a_document(meeting, cast, login):
     response = login(cast.secretary).post(reverse("document_delete", args=[document.public_id]), follow=True)
     assert "Đã xóa “Bản cũ”." in response.content.decode()
     assert not MeetingDocument.objects.exists()
+
+
+def test_a_meeting_already_held_takes_its_signed_minutes_but_no_more_meeting_documents(cast):
+    held = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-2), kind="extraordinary")
+    hold(held, {})
+    with pytest.raises(ValidationError) as error:
+        document_add(meeting=held, upload=pdf())
+    assert "kind" in error.value.message_dict
+    signed = document_add(meeting=held, upload=pdf("Biên bản.pdf"), kind=MeetingDocument.Kind.MINUTES)
+    assert list(held.documents.all()) == [signed]
+
+
+def test_the_upload_form_of_a_held_meeting_offers_the_signed_minutes_and_keeps_the_title(cast, login):
+    held = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-2), kind="extraordinary")
+    hold(held, {})
+    client = login(cast.secretary)
+    page = client.get(reverse("meeting_detail", args=[held.public_id])).content.decode()
+    assert '<option value="minutes" selected>' in page
+    response = client.post(reverse("document_upload", args=[held.public_id]),
+                           {"file": pdf(), "title": "Báo cáo quý", "kind": "preparatory"})
+    assert response.status_code == 200 and 'value="Báo cáo quý"' in response.content.decode()
+    assert not held.documents.exists()

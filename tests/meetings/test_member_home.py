@@ -62,9 +62,19 @@ def test_my_attendance_this_year_and_the_cells_resolutions(cast, login, frozen):
     hold(other, {})
     finish_minutes(other, resolution="Nghị quyết của chi bộ khác")
     page = login(cast.member).get(reverse("home")).content.decode()
-    assert "Chuyên cần của tôi năm" in page and "50%" in page
+    assert "Chuyên cần của tôi năm" in page and "50,0 %" in page
     assert page.count("Vắng có lý do") == 1 and page.count("Vắng không lý do") == 1
     assert "Tập trung thu hoạch vụ mùa." in page and "Nghị quyết của chi bộ khác" not in page
+
+
+def test_my_attendance_rate_is_the_rules_rate_rounded_half_up(cast, login, frozen):
+    for i, outcome in enumerate(["present", "present", "unexcused"]):
+        hold(meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-1 - i * 3), kind="extraordinary"),
+             {cast.member: outcome})
+    committee = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-12), kind="committee")
+    hold(committee, {cast.member: "unexcused"})  # a cell-committee meeting is not a cell meeting
+    page = login(cast.member).get(reverse("home")).content.decode()
+    assert "66,7 %" in page  # 2 of 3, as the dashboards count it (it used to say 67% or 50%)
 
 
 def test_an_unfinished_resolution_is_not_shown(cast, login):

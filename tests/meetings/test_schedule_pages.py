@@ -139,3 +139,15 @@ def test_the_forms_keep_a_constant_number_of_queries(cast, login, meeting, djang
     target = reverse(name, args=[cast.tree.a1.public_id if name == "meeting_new" else meeting.public_id])
     with django_assert_max_num_queries(8):
         assert client.get(target).status_code == 200
+
+
+def test_a_meeting_that_has_already_started_is_refused_until_confirmed_and_nothing_typed_is_lost(cast, login):
+    client = login(cast.secretary)
+    typed = {"kind": "extraordinary", "title": "", "date": day(-1), "start_time": "08:00", "end_time": "",
+             "place": "Hội trường", "agenda": "Bầu bổ sung chi ủy"}
+    response = client.post(new_url(cast.tree.a1), typed)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Meeting.objects.exists()
+    assert "Bầu bổ sung chi ủy" in page and 'name="started_confirmed"' in page
+    response = client.post(new_url(cast.tree.a1), {**typed, "started_confirmed": "on"})
+    assert response.status_code == 302 and Meeting.objects.get().agenda == "Bầu bổ sung chi ủy"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingSeries
-from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule
+from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule, meeting_update
 from meetings.services.series import series_deactivate, series_generate, series_set_up
 from tests.meetings.conftest import grow
 
@@ -43,7 +43,7 @@ def test_when_this_months_day_has_passed_the_series_starts_next_month(cast):
 
 
 def test_generating_again_creates_nothing_more(cast):
-    series = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30), now=local(2026, 3, 2))
+    series = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30), now=local(2026, 3, 2)).series
     assert series_generate(series=series, now=local(2026, 3, 2)) == []
     assert regular(cast.tree.a1).count() == 12
 
@@ -62,9 +62,9 @@ def test_months_that_already_have_a_regular_meeting_are_skipped_even_a_cancelled
 
 def test_replacing_the_series_moves_its_planned_meetings_and_calendars_follow(cast):
     now = local(2026, 3, 2)
-    old = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30), now=now)
+    old = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30), now=now).series
     new = series_set_up(cell=cast.tree.a1, day_of_month=10, start_time=dt.time(14, 0), place="Hội trường xã",
-                        duration_minutes=120, now=now)
+                        duration_minutes=120, now=now).series
     old.refresh_from_db()
     assert not old.is_active and new.is_active
     meetings = list(regular(cast.tree.a1))
@@ -77,7 +77,7 @@ def test_replacing_the_series_moves_its_planned_meetings_and_calendars_follow(ca
 
 
 def test_replacing_the_series_leaves_postponed_meetings_alone(cast):
-    old = series_set_up(cell=cast.tree.a1, day_of_month=20, start_time=dt.time(19, 30))
+    old = series_set_up(cell=cast.tree.a1, day_of_month=20, start_time=dt.time(19, 30)).series
     first = regular(cast.tree.a1).first()
     new_time = first.starts_at + dt.timedelta(days=2)
     meeting_postpone(meeting=first, starts_at=new_time, reason="Trùng lịch")
@@ -95,7 +95,7 @@ def test_a_day_that_not_every_month_has_is_refused_with_a_clear_message(cast, da
 
 
 def test_stopping_the_series_keeps_its_meetings_and_generation_is_refused(cast):
-    series = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30))
+    series = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30)).series
     series_deactivate(series=series)
     assert regular(cast.tree.a1).count() == 12
     with pytest.raises(ValidationError):
@@ -141,7 +141,7 @@ def test_bad_input_is_explained_and_what_was_typed_stays(cast, login):
 
 def test_the_secretary_adds_missing_months_and_stops_the_series(cast, login):
     client = login(cast.secretary)
-    series = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30))
+    series = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30)).series
     regular(cast.tree.a1).last().delete()
     page = client.post(reverse("series_generate", args=[cast.tree.a1.public_id]), follow=True).content.decode()
     assert "Đã thêm 1 buổi sinh hoạt." in page and regular(cast.tree.a1).count() == 12
@@ -187,7 +187,8 @@ def test_the_monthly_task_keeps_every_active_series_twelve_months_ahead(cast):
 
     with time_machine.travel(local(2026, 3, 2), tick=False):
         series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30))
-    stopped = series_set_up(cell=cast.tree.a2, day_of_month=5, start_time=dt.time(19, 30), now=local(2026, 3, 2))
+    stopped = series_set_up(cell=cast.tree.a2, day_of_month=5, start_time=dt.time(19, 30),
+                            now=local(2026, 3, 2)).series
     series_deactivate(series=stopped)
     with time_machine.travel(local(2026, 6, 1), tick=False):
         extend_series()
@@ -195,3 +196,67 @@ def test_the_monthly_task_keeps_every_active_series_twelve_months_ahead(cast):
     assert regular(cast.tree.a1).last().scheduled_date == dt.date(2027, 5, 5)  # June 2026 + 11 months
     assert regular(cast.tree.a1).count() == 15
     assert regular(cast.tree.a2).filter(scheduled_date__gt=dt.date(2027, 2, 5)).count() == 0
+
+
+# --- Changing the series: every meeting accounted for -------------------------------------------
+
+def test_changing_to_a_day_already_past_this_month_moves_every_planned_meeting_none_skipped(cast):
+    now = local(2027, 3, 10)
+    series_set_up(cell=cast.tree.a1, day_of_month=20, start_time=dt.time(19, 30), now=now)
+    change = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(14, 0), place="Hội trường xã",
+                           now=now)
+    meetings = list(regular(cast.tree.a1))
+    assert {m.series_id for m in meetings} == {change.series.pk}  # this month's meeting was left behind before
+    march = meetings[0]
+    assert march.scheduled_date == dt.date(2027, 3, 20)  # the 5th has passed: it keeps its date...
+    assert timezone.localtime(march.starts_at).time() == dt.time(14, 0) and march.place == "Hội trường xã"
+    assert (len(change.moved), len(change.kept_date), len(change.created), change.left) == (11, 1, 1, {})
+    assert {m.scheduled_date.day for m in meetings[1:]} == {5}
+
+
+def test_changing_the_series_says_what_was_left_alone_and_why(cast):
+    from meetings.services import series as s
+
+    series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30), now=local(2027, 3, 2))
+    meetings = {m.period.month: m for m in regular(cast.tree.a1)}
+    meeting_cancel(meeting=meetings[4], reason="Bão")
+    meeting_postpone(meeting=meetings[5], starts_at=meetings[5].starts_at + dt.timedelta(days=2), reason="Lũ")
+    meeting_update(meeting=meetings[6], place="Nhà ông Hùng")
+    change = series_set_up(cell=cast.tree.a1, day_of_month=10, start_time=dt.time(8, 0), now=local(2027, 3, 6))
+    left = {reason: [m.period.month for m in found] for reason, found in change.left.items()}
+    assert left == {s.LEFT_PAST: [3], s.LEFT_CANCELLED: [4], s.LEFT_POSTPONED: [5], s.LEFT_BY_HAND: [6]}
+    assert [m.period.month for m in change.moved] == [7, 8, 9, 10, 11, 12, 1, 2]
+    assert change.created == [] and len(change.moved) + change.left_count == regular(cast.tree.a1).count()
+    meetings[6].refresh_from_db()
+    assert meetings[6].place == "Nhà ông Hùng"
+
+
+def test_the_page_reports_the_change_unlike_the_first_set_up(cast):
+    from django.utils import translation
+
+    from meetings.views.series import series_change_messages
+
+    first = series_set_up(cell=cast.tree.a1, day_of_month=5, start_time=dt.time(19, 30), now=local(2027, 3, 2))
+    meeting_cancel(meeting=regular(cast.tree.a1).last(), reason="Bão")
+    change = series_set_up(cell=cast.tree.a1, day_of_month=10, start_time=dt.time(8, 0), now=local(2027, 3, 2))
+    with translation.override("en"):
+        assert series_change_messages(first, replaced=False)[0] == (
+            "The regular series is set up: 12 meetings are on the calendar.")
+        said = " ".join(series_change_messages(change, replaced=True))
+    assert "11 meetings moved to the new day, time and place; 0 meetings added." in said
+    assert "Left as they were: cancelled: 1." in said
+
+
+def test_the_secretary_changing_the_series_sees_the_counts_on_the_page(cast, login, settings):
+    import time_machine
+    from django.contrib.messages import get_messages
+
+    form = {"day_of_month": 5, "start_time": "19:30", "duration_minutes": 90, "place": "Nhà văn hóa"}
+    with time_machine.travel(local(2027, 3, 2), tick=False):
+        client = login(cast.secretary)  # signed in on that day, so the session is fresh
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.post(url(cast.tree.a1), form, follow=True)
+        response = client.post(url(cast.tree.a1), {**form, "day_of_month": 6})
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("The regular series is changed: 12 meetings moved to the new day, time and place; "
+                              "0 meetings added.")
