@@ -23,3 +23,36 @@ def normalize_search(text: str) -> str:
         c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
     )
     return " ".join(text.split())
+
+
+# The Vietnamese alphabet: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y. A
+# letter's shape (breve, circumflex, horn) ranks it after its base letter; the tone marks
+# rank only between words of the same letters, in dictionary order: none, huyền, hỏi, ngã,
+# sắc, nặng.
+_LETTER_MARKS = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve, circumflex, horn
+_TONE_MARKS = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+
+
+def _collation_parts(text: str) -> tuple[str, str]:
+    """(letters, tones) of a word or name: each letter ranked as its base and shape."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", (text or "").lower()):
+        if char in _LETTER_MARKS and letters:
+            letters[-1] = letters[-1][0] + _LETTER_MARKS[char]
+        elif char in _TONE_MARKS and tones:
+            tones[-1] = _TONE_MARKS[char]
+        elif not unicodedata.combining(char):
+            # "đ" is a letter of its own, after every "d".
+            letters.append("d1" if char == "đ" else char + "0")
+            tones.append("0")
+    return "".join(letters), "".join(tones)
+
+
+def vietnamese_sort_key(full_name: str) -> tuple[str, str, str, str]:
+    """Order names as Vietnamese lists are read (the roster's order): by the given name (the
+    last word: "Trần Diệu Hạnh" under H; "Anh" before "Ánh"), then by the whole name, letter by
+    letter in the Vietnamese alphabet ("Đặng", "Đỗ" after every "D…", not after "Vũ")."""
+    name = " ".join((full_name or "").split())
+    given, given_tones = _collation_parts(name.rsplit(" ", 1)[-1])
+    whole, whole_tones = _collation_parts(name)
+    return given, given_tones, whole, whole_tones

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from meetings.models import Meeting, Minutes
-from meetings.roll_call_selectors import attendance_summary, roll_call_sheet, roll_call_signers
+from meetings.roll_call_selectors import attendance_summary, minutes_amendments, roll_call_sheet, roll_call_signers
 from meetings.services.minutes import vote_result
 from members.models import Role
 
@@ -66,7 +66,9 @@ def _signer(minutes: Minutes | None, signers: list[tuple[int, str, str]]) -> Sig
 
 
 def document_context(meeting: Meeting, minutes: Minutes | None) -> dict:
-    """Everything the A4 template shows, computed from the roll call and the minutes."""
+    """Everything the A4 template shows, computed from the roll call (frozen once saved), the
+    minutes and their amendments. A draft resolution whose vote failed is printed within the
+    minutes as not adopted, never as a resolution."""
     summary = attendance_summary(roll_call_sheet(meeting))
     cell, parent = meeting.cell, meeting.cell.parent
     day = timezone.localdate(meeting.starts_at)
@@ -86,6 +88,7 @@ def document_context(meeting: Meeting, minutes: Minutes | None) -> dict:
         },
         "heading": meeting_heading(meeting),
         "recipient": parent.name if parent else "",
+        "amendments": minutes_amendments(minutes),
     }
 
 

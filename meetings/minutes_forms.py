@@ -39,3 +39,15 @@ class MinutesForm(forms.Form):
         data["chair"] = self.attendees.get(data["chair"])
         data["minute_taker"] = self.attendees.get(data["minute_taker"])
         return data
+
+
+class MinutesAmendForm(MinutesForm):
+    """Complete minutes change only by a numbered amendment, with its reason."""
+
+    reason = forms.CharField(label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Printed with the amendment, with what changed (old → new)."))
+
+    def service_arguments(self) -> dict:
+        data = super().service_arguments()
+        data.pop("reason")
+        return data

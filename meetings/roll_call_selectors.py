@@ -1,55 +1,72 @@
 """Scoped reads for the roll call and the minutes: the sheet, the attendance summary, access."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Q, Subquery
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
-from django.utils import timezone
 
-from meetings.models import AbsenceExcuse, Attendance, Meeting, Minutes
-from meetings.selectors import exempt_members, get_meeting_for_viewer, summoned_members
+from common.text import vietnamese_sort_key
+from meetings import rules
+from meetings.models import AbsenceExcuse, Attendance, Meeting, Minutes, MinutesAmendment
+from meetings.rules import MARKS
+from meetings.selectors import get_meeting_for_viewer
 from members.access import Scope, can_manage_cell
 from members.models import CellMembership, Member, Role
+
+Status = Attendance.Status
 
 
 @dataclass
 class RollCallRow:
-    """One member on the roll call: what was recorded, and the excuse sent in advance."""
+    """One member on the roll call: why they are on it, what was recorded, the advance excuse."""
 
     member: Member
+    basis: str
     attendance: Attendance | None = None
-    excuse: AbsenceExcuse | None = None
-    exempt: bool = False
+    excuse: AbsenceExcuse | None = None  # sent in advance and not withdrawn
+    # meetings.rules: the excuse counts for the meeting as it is now, or the meeting moved
+    # since and the member has to confirm it again (shown to the secretary as such).
+    excuse_stands: bool = False
+    excuse_needs_confirmation: bool = False
     # What the secretary chose on a form the server refused: shown again, nothing lost.
     typed: tuple[str, str] | None = None
 
     @property
+    def exempt(self) -> bool:
+        return self.basis == Attendance.Basis.EXEMPT
+
+    @property
     def saved_status(self) -> str:
-        return self.attendance.status if self.attendance else ""
+        """The recorded mark; "" when none (no row yet, or a summoned member still unmarked)."""
+        status = self.attendance.status if self.attendance else ""
+        return status if status in MARKS else ""
 
     @property
     def saved_reason(self) -> str:
-        return self.attendance.reason if self.attendance else ""
+        return self.attendance.reason if self.saved_status else ""
 
     @property
     def status(self) -> str:
-        """What the roll call shows: what was typed, what was recorded, else the advance excuse."""
+        """What the roll call shows: what was typed, what was recorded, else the advance
+        excuse if it still stands (given for the meeting's current start)."""
         if self.typed is not None:
             return self.typed[0]
-        if self.attendance:
-            return self.attendance.status
-        return Attendance.Status.EXCUSED if self.excuse and not self.exempt else ""
+        if self.saved_status:
+            return self.saved_status
+        return Status.EXCUSED if not self.exempt and self.excuse_stands else ""
 
     @property
     def reason(self) -> str:
         if self.typed is not None:
             return self.typed[1]
-        if self.attendance:
-            return self.attendance.reason
-        return self.excuse.reason if self.excuse else ""
+        if self.saved_status:
+            return self.saved_reason
+        return self.excuse.reason if self.excuse_stands else ""
 
     @property
     def is_official(self) -> bool:
+        """Official on the day: frozen on the row once the roll call is saved."""
         return self.attendance.was_official if self.attendance else self.member.is_official
 
 
@@ -66,99 +83,136 @@ class RollCallSheet:
         return {str(row.member.public_id): row for row in self.rows()}
 
 
-def roll_call_sheet(meeting: Meeting) -> RollCallSheet:
-    """The summoned members (and, apart, the exempt ones) with their marks: four queries.
+def _by_name(rows: list[RollCallRow]) -> list[RollCallRow]:
+    return sorted(rows, key=lambda row: vietnamese_sort_key(row.member.full_name))
 
-    A member recorded at the meeting who has left the roll since (moved, exempted later)
-    stays on the sheet among the summoned: they were summoned on the day. (Attendance keeps
-    no "was summoned" snapshot, so a member recorded present and exempted later counts as
-    an exempt visitor.)
+
+def roll_call_sheet(meeting: Meeting) -> RollCallSheet:
+    """The summoned members (and, apart, the exempt ones) with their marks, in Vietnamese
+    name order: a handful of queries whatever the size of the cell.
+
+    Once the roll call is saved (`rules.is_frozen`) the attendance rows are the list: a
+    member imported, added, backdated or exempted later changes nothing. Before, the list is
+    the roster as it stands (`rules.summon_list`).
     """
-    attendances = {a.member_id: a for a in meeting.attendances.select_related("member")}
+    if not rules.is_frozen(meeting):
+        # A copy read before the roll call was saved must not show the live list after it.
+        meeting.refresh_from_db(fields=["roll_call_recorded_at"])
     excuses = {e.member_id: e for e in AbsenceExcuse.objects.filter(meeting=meeting, withdrawn_at__isnull=True)}
-    summoned = [RollCallRow(m, attendances.get(m.pk), excuses.get(m.pk)) for m in summoned_members(meeting)]
-    # An exempt member can only have been recorded present; any other mark means they were
-    # exempted after the meeting, when they were still summoned.
-    exempt = [RollCallRow(m, attendances.get(m.pk), excuses.get(m.pk), exempt=True) for m in exempt_members(meeting)
-              if attendances.get(m.pk) is None or attendances[m.pk].status == Attendance.Status.PRESENT]
-    listed = {row.member.pk for row in summoned} | {row.member.pk for row in exempt}
-    summoned += [RollCallRow(a.member, a, excuses.get(a.member_id)) for a in attendances.values()
-                 if a.member_id not in listed]
-    summoned.sort(key=lambda row: row.member.full_name)
-    return RollCallSheet(meeting, summoned, exempt)
+
+    def row(member, basis, attendance=None):
+        excuse = excuses.get(member.pk)
+        return RollCallRow(member, basis, attendance, excuse, rules.excuse_stands(excuse, meeting),
+                           rules.excuse_needs_confirmation(excuse, meeting))
+
+    if rules.is_frozen(meeting):
+        attendances = list(meeting.attendances.select_related("member"))
+        rows = [row(a.member, a.basis, a) for a in attendances]
+        # Exempt members who may still be recorded present at a correction (not counted).
+        frozen = {a.member_id for a in attendances}
+        rows += [row(m, Attendance.Basis.EXEMPT) for m in rules.exempt_members(meeting) if m.pk not in frozen]
+    else:
+        rows = [row(member, basis) for member, basis in rules.summon_list(meeting)]
+    return RollCallSheet(
+        meeting,
+        summoned=_by_name([r for r in rows if r.basis in rules.SUMMONED_BASES]),
+        exempt=_by_name([r for r in rows if r.exempt]),
+    )
+
+
+class _Counted(NamedTuple):
+    """A row as meetings.rules counts it."""
+
+    basis: str
+    status: str
+    was_official: bool
 
 
 @dataclass
 class AttendanceSummary:
-    """The attendance summary of the minutes, computed from the roll call, never typed in."""
+    """The attendance summary of the minutes, computed from the roll call, never typed in.
+    The figures are meetings.rules' (`counts`, `official_summoned`); the lists name the people."""
 
-    summoned: int = 0
+    counts: rules.AttendanceCounts = field(default_factory=rules.AttendanceCounts)
+    official_summoned: int = 0
     present: list[RollCallRow] = field(default_factory=list)
     excused: list[RollCallRow] = field(default_factory=list)
     unexcused: list[RollCallRow] = field(default_factory=list)
     unmarked: list[RollCallRow] = field(default_factory=list)
     exempt_present: list[RollCallRow] = field(default_factory=list)
-    official_summoned: int = 0
-    official_present: int = 0
 
     @property
-    def rate(self) -> float | None:
+    def summoned(self) -> int:
+        return self.counts.summoned
+
+    @property
+    def rate(self):
         """Share of the summoned members who came, in per cent (exempt visitors not counted)."""
-        return 100 * len(self.present) / self.summoned if self.summoned else None
+        return self.counts.rate
 
     @property
     def absent(self) -> int:
-        return len(self.excused) + len(self.unexcused)
+        return self.counts.excused + self.counts.unexcused
 
     @property
     def attendees(self) -> list[RollCallRow]:
-        return sorted([*self.present, *self.exempt_present], key=lambda row: row.member.full_name)
+        return _by_name([*self.present, *self.exempt_present])
+
+    @property
+    def official_present(self) -> int:
+        """Official members present, exempt members who came included: they may vote."""
+        return sum(row.is_official for row in self.attendees)
 
 
 def attendance_summary(sheet: RollCallSheet, *, as_shown: bool = False) -> AttendanceSummary:
     """Count the roll call. With `as_shown`, count what the roll-call page shows (advance
     excuses not yet confirmed included); otherwise only what was recorded."""
-    summary = AttendanceSummary(summoned=len(sheet.summoned))
-    buckets = {
-        Attendance.Status.PRESENT: summary.present,
-        Attendance.Status.EXCUSED: summary.excused,
-        Attendance.Status.UNEXCUSED: summary.unexcused,
-    }
-    for row in sheet.summoned:
+    summary = AttendanceSummary()
+    lists = {Status.PRESENT: summary.present, Status.EXCUSED: summary.excused,
+             Status.UNEXCUSED: summary.unexcused, Status.UNMARKED: summary.unmarked}
+    counted = []
+    for row in sheet.rows():
         status = row.status if as_shown else row.saved_status
-        buckets.get(status, summary.unmarked).append(row)
-        summary.official_summoned += row.is_official
-    for row in sheet.exempt:
-        if (row.status if as_shown else row.saved_status) == Attendance.Status.PRESENT:
+        status = status if status in MARKS else Status.UNMARKED
+        counted.append(_Counted(row.basis, status, row.is_official))
+        if not row.exempt:
+            lists[status].append(row)
+        elif status == Status.PRESENT:
             summary.exempt_present.append(row)
-    # Exempt members who come may vote: they count among the official members present.
-    summary.official_present = sum(row.is_official for row in summary.attendees)
+    summary.counts = rules.attendance_counts(counted)
+    summary.official_summoned = rules.official_summoned(counted)
     return summary
+
+
+def minutes_amendments(minutes: Minutes | None) -> list[MinutesAmendment]:
+    """The numbered amendments made to finished minutes, in order, with who made them."""
+    if minutes is None:
+        return []
+    amendments = list(minutes.amendments.select_related("made_by__member").order_by("number"))
+    for amendment in amendments:
+        # The field's name in the reader's language; the stored label if the field is gone.
+        amendment.lines = [
+            {**change, "label": _field_label(change["field"]) or change["label"]} for change in amendment.changes
+        ]
+    return amendments
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Minutes._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return ""
 
 
 def roll_call_signers(meeting: Meeting) -> list[tuple[int, str, str]]:
     """(member id, role, name) of the cell's secretary and deputies on the day of the meeting:
     who may sign the minutes on behalf of the cell."""
-    on = timezone.localdate(meeting.starts_at)
     rows = (
-        CellMembership.objects.filter(cell_id=meeting.cell_id, role__in=(Role.SECRETARY, Role.DEPUTY_SECRETARY))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+        CellMembership.objects.current(rules.meeting_day(meeting))
+        .filter(cell_id=meeting.cell_id, role__in=(Role.SECRETARY, Role.DEPUTY_SECRETARY))
         .values_list("member_id", "role", "member__full_name")
     )
     return sorted(rows, key=lambda row: row[1] != Role.SECRETARY)  # the secretary first
-
-
-def minutes_changes_after_completion(minutes: Minutes | None, *, limit: int = 20) -> list:
-    """The audited edits made to complete minutes (django-pghistory events), newest first."""
-    if minutes is None or minutes.finalized_at is None:
-        return []
-    # The first event that carries a completion time is the marking itself; every later one
-    # is a change. (Event ids, not times: PostgreSQL's NOW() is the transaction's start.)
-    marking = minutes.events.filter(finalized_at__isnull=False).order_by("pgh_id").values("pgh_id")[:1]
-    return list(
-        minutes.events.filter(pgh_label="update", pgh_id__gt=Subquery(marking))
-        .select_related("updated_by__member").order_by("-pgh_id")[:limit]
-    )
 
 
 # --- Access ---------------------------------------------------------------------------------

@@ -110,6 +110,10 @@ def exempt_members(meeting: Meeting) -> QuerySet[Member]:
     return Member.objects.filter(pk__in=ids).order_by("full_name")
 
 
+# What a roll call may mark; "unmarked" is what a summoned member is until marked.
+MARKS = (Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
+
+
 # --- Attendance rate --------------------------------------------------------------------------
 
 @dataclass(frozen=True)

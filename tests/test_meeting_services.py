@@ -1,10 +1,11 @@
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from meetings.models import Meeting
-from meetings.selectors import summoned_members
+from meetings.rules import summoned_members
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule, meeting_update
 from members.models import MemberStatus
@@ -144,22 +145,16 @@ def test_roll_call_waits_for_the_meeting(tree):
         attendance_record(meeting=meeting, entries={a.pk: ("present", "")})
 
 
-def test_services_announce_changes_and_roll_calls(tree):
-    from meetings import signals
-
-    heard = []
-    def listen(sender, **kwargs):
-        heard.append(kwargs)
-    signals.meeting_changed.connect(listen)
-    signals.roll_call_saved.connect(listen)
-    try:
-        a = f.member(tree.a1)
-        meeting = meeting_schedule(cell=tree.a1, starts_at=f.at(-1))
-        attendance_record(meeting=meeting, entries={a.pk: ("present", "")})
-    finally:
-        signals.meeting_changed.disconnect(listen)
-        signals.roll_call_saved.disconnect(listen)
-    assert heard == [
-        {"signal": signals.meeting_changed, "meeting_id": meeting.pk, "change": "scheduled"},
-        {"signal": signals.roll_call_saved, "meeting_id": meeting.pk, "cell_id": tree.a1.pk},
-    ]
+def test_services_ask_for_their_follow_ups_on_commit(tree, django_capture_on_commit_callbacks):
+    a = f.member(tree.a1)
+    with (mock.patch("rollups.tasks.rollups_refresh_meeting.delay") as refresh,
+          mock.patch("meetings.tasks.check_absences.delay") as absences):
+        with django_capture_on_commit_callbacks(execute=False) as scheduling:
+            meeting = meeting_schedule(cell=tree.a1, starts_at=f.at(-1))
+        assert not refresh.called  # nothing leaves before the commit
+        for callback in scheduling:
+            callback()
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance_record(meeting=meeting, entries={a.pk: ("present", "")})
+    assert refresh.call_args_list == [mock.call(meeting.pk), mock.call(meeting.pk)]
+    absences.assert_called_once_with(meeting.pk)

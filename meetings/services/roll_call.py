@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_context
-from meetings import signals
+from meetings import followups, rules
 from meetings.models import Attendance, Meeting, RollCallSubmission
-from meetings.selectors import exempt_members, summoned_members
 
 ROLL_CALL_OPENS_BEFORE = dt.timedelta(hours=1)
 # Keys are made by the sender (a browser's random UUID, or the server for the plain form).
@@ -35,6 +34,11 @@ def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]], 
                       idempotency_key: str = "") -> list[Attendance]:
     """Record or correct the roll call: {member_id: (status, reason)}.
 
+    The first save freezes who was summoned and as what (meetings.rules.summon_list): one
+    row per summoned member, "unmarked" until marked, and one per exempt member recorded
+    present. Later roster changes (an import, a member added or backdated, an exemption)
+    never alter a held meeting: corrections only change the marks of the frozen rows.
+
     Idempotent twice over. Sending the same roll call again leaves the same rows; and a
     submission carrying an `idempotency_key` already received is not applied again at all,
     so a retry that arrives after a later correction cannot undo it. Members not named keep
@@ -50,35 +54,50 @@ def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]], 
     problem = roll_call_problem(meeting)
     if problem:
         raise ValidationError(problem)
-    summoned = {m.pk: m for m in summoned_members(meeting)}
-    exempt = {m.pk: m for m in exempt_members(meeting)}
+    existing = {a.member_id: a for a in meeting.attendances.select_related("member")}
+    frozen = rules.is_frozen(meeting)
+    if frozen:
+        roster = {a.member_id: (a.member, a.basis) for a in existing.values()}
+        for member in rules.exempt_members(meeting):
+            roster.setdefault(member.pk, (member, Attendance.Basis.EXEMPT))
+    else:
+        roster = {member.pk: (member, basis) for member, basis in rules.summon_list(meeting)}
     errors = []
     for member_id, (status, _reason) in entries.items():
-        member = summoned.get(member_id) or exempt.get(member_id)
-        if status != CLEAR and status not in Attendance.Status.values:
+        member, basis = roster.get(member_id, (None, None))
+        if status != CLEAR and status not in rules.MARKS:
             errors.append(_("Unknown attendance value “%(value)s”.") % {"value": status})
         elif member is None:
             errors.append(_("Member #%(id)s is not summoned to this meeting.") % {"id": member_id})
-        elif member_id in exempt and status not in (Attendance.Status.PRESENT, CLEAR):
+        elif basis == Attendance.Basis.EXEMPT and status not in (Attendance.Status.PRESENT, CLEAR):
             errors.append(_("Comrade %(name)s is exempt from activity and can only be recorded as present.")
                           % {"name": member.full_name})
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    existing = {a.member_id: a for a in meeting.attendances.all()}
     rows, cleared = [], []
-    for member_id, (status, reason) in entries.items():
+    # Every summoned member gets a row at the first save (the frozen summons).
+    wanted = {} if frozen else {
+        member_id: (Attendance.Status.UNMARKED, "")
+        for member_id, (_member, basis) in roster.items() if basis in rules.SUMMONED_BASES
+    }
+    wanted.update(entries)
+    for member_id, (status, reason) in wanted.items():
+        member, basis = roster[member_id]
         before = existing.get(member_id)
         if status == CLEAR:
-            if before is not None:
-                cleared.append(before.pk)
-            continue
+            if basis == Attendance.Basis.EXEMPT:
+                if before is not None:
+                    cleared.append(before.pk)  # an exempt member not there after all
+                continue
+            status = Attendance.Status.UNMARKED
         reason = (reason or "").strip()[:255] if status == Attendance.Status.EXCUSED else ""
         if before is not None and (before.status, before.reason) == (status, reason):
             continue  # unchanged: a repeated submission writes nothing
         rows.append(Attendance(
-            meeting=meeting, member_id=member_id, status=status, reason=reason,
-            was_official=(summoned.get(member_id) or exempt[member_id]).is_official,
+            meeting=meeting, member_id=member_id, status=status, reason=reason, basis=basis,
+            # The vote base is a snapshot too: kept from the first save.
+            was_official=before.was_official if before is not None else member.is_official,
             recorded_by=actor, recorded_at=now,
         ))
     with audit_context(actor):
@@ -92,10 +111,10 @@ def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]], 
         if rows:
             Attendance.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["meeting", "member"],
-                update_fields=["status", "reason", "was_official", "recorded_by", "recorded_at"],
+                update_fields=["status", "reason", "recorded_by", "recorded_at"],
             )
-        meeting.roll_call_recorded_at = now
+        meeting.roll_call_recorded_at = meeting.roll_call_recorded_at or now
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["roll_call_recorded_at", "status", "updated_at"])
-    signals.roll_call_saved.send(sender=Meeting, meeting_id=meeting.pk, cell_id=meeting.cell_id)
+    followups.roll_call_saved(meeting.pk)
     return list(meeting.attendances.all())

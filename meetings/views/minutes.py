@@ -9,18 +9,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from meetings import rules
 from meetings.minutes_document import document_context, render_pdf
-from meetings.minutes_forms import MinutesForm
+from meetings.minutes_forms import MinutesAmendForm, MinutesForm
 from meetings.models import DraftResolution
 from meetings.roll_call_selectors import (
     attendance_summary,
     meeting_for_minutes,
-    minutes_changes_after_completion,
+    minutes_amendments,
     roll_call_sheet,
     roll_call_signers,
 )
-from meetings.selectors import minutes_due
-from meetings.services.minutes import minutes_finalize, minutes_problem, minutes_save, vote_result
+from meetings.services.minutes import (
+    FAILED_VOTE,
+    minutes_amend,
+    minutes_finalize,
+    minutes_problem,
+    minutes_save,
+    vote_result,
+)
 from members.access import scope_for
 from members.models import Role
 
@@ -58,28 +65,45 @@ def minutes_edit(request, meeting_id):
         raise Http404
     summary = attendance_summary(roll_call_sheet(meeting))
     problem = minutes_problem(meeting)
-    form, status = None, 200
+    form, status, confirm_failed_vote = None, 200, False
     if can_write and not problem:
         attendees = [row.member for row in summary.attendees]
+        finished = minutes is not None and minutes.finalized_at is not None
+        # Finished minutes are never edited in place: the form records an amendment.
+        form_class = MinutesAmendForm if finished else MinutesForm
         if request.method == "POST":
-            form = MinutesForm(request.POST, attendees=attendees)
+            form = form_class(request.POST, attendees=attendees)
+            # The confirmation button of a failed vote finishes the minutes too.
+            confirmed = request.POST.get("confirm_failed_vote") == "1"
+            finalize = not finished and ("finalize" in request.POST or confirmed)
             if form.is_valid():
                 try:
-                    minutes = minutes_save(meeting=meeting, actor=request.user, **form.service_arguments())
-                    if "finalize" in request.POST:
-                        minutes_finalize(meeting=meeting, actor=request.user)
+                    if finished:
+                        amendment = minutes_amend(meeting=meeting, actor=request.user,
+                                                  reason=form.cleaned_data["reason"], **form.service_arguments())
+                    else:
+                        minutes = minutes_save(meeting=meeting, actor=request.user, **form.service_arguments())
+                        if finalize:
+                            minutes_finalize(meeting=meeting, actor=request.user, confirm_failed_vote=confirmed)
                 except ValidationError as exc:
+                    # A failed vote: the page asks for the confirmation, the form as typed.
+                    confirm_failed_vote = getattr(exc, "code", None) == FAILED_VOTE
                     _add_errors(form, exc)
                 else:
-                    messages.success(request, _("The minutes are complete.") if "finalize" in request.POST
-                                     else _("The minutes are saved."))
+                    if finished:
+                        messages.success(request, _("Amendment No. %(number)s to the minutes is recorded.")
+                                         % {"number": amendment.number})
+                    else:
+                        messages.success(request, _("The minutes are complete.") if finalize
+                                         else _("The minutes are saved."))
                     return redirect("minutes_edit", meeting_id=meeting.public_id)
             status = 400
         else:
-            form = MinutesForm(initial=_initial(meeting, minutes, summary), attendees=attendees)
+            form = form_class(initial=_initial(meeting, minutes, summary), attendees=attendees)
     elif request.method == "POST":
         messages.error(request, problem)
         status = 400
+    state = rules.minutes_state(meeting, finalized_at=minutes.finalized_at if minutes else None, now=timezone.now())
     return render(request, "meetings/minutes_edit.html", {
         "meeting": meeting,
         "minutes": minutes,
@@ -88,10 +112,11 @@ def minutes_edit(request, meeting_id):
         "form": form,
         "problem": problem,
         "can_write": can_write,
-        "due": minutes_due(meeting),
-        "late": minutes is not None and minutes.finalized_at is not None and minutes.finalized_at > minutes_due(meeting),
-        "overdue": (minutes is None or minutes.finalized_at is None) and timezone.now() > minutes_due(meeting),
-        "history": minutes_changes_after_completion(minutes),
+        "due": rules.minutes_due_at(meeting),
+        "late": state == rules.LATE,
+        "overdue": state == rules.MISSING,
+        "amendments": minutes_amendments(minutes),
+        "confirm_failed_vote": confirm_failed_vote,
     }, status=status)
 
 

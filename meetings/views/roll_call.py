@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from meetings.models import Attendance
 from meetings.roll_call_selectors import RollCallSheet, attendance_summary, meeting_for_roll_call, roll_call_sheet
+from meetings.rules import MARKS
 from meetings.services.roll_call import attendance_record, roll_call_problem
 from members.access import scope_for
 
@@ -36,7 +37,8 @@ def _entries_from_post(post, sheet: RollCallSheet) -> tuple[dict[int, tuple[str,
         entries[row.member.pk] = (status, post.get(REASON_PREFIX + public_id, ""))
     if post.get("all_present"):
         for row in sheet.summoned:
-            entries.setdefault(row.member.pk, (Attendance.Status.PRESENT, ""))
+            if not row.saved_status:  # members already marked keep their mark
+                entries.setdefault(row.member.pk, (Attendance.Status.PRESENT, ""))
     return entries, list(dict.fromkeys(errors))
 
 
@@ -84,5 +86,6 @@ def roll_call(request, meeting_id):
         "can_write": can_write,
         "errors": errors,
         "idempotency_key": request.POST.get("idempotency_key") if errors else uuid.uuid4().hex,
-        "statuses": Attendance.Status.choices,
+        # "Not marked" is no option: a member not marked yet has no option chosen.
+        "statuses": [(value, label) for value, label in Attendance.Status.choices if value in MARKS],
     }, status=400 if errors else 200)

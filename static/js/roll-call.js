@@ -78,6 +78,13 @@
     return entry.status === "excused" && entry.reason.trim() !== row.dataset.savedReason;
   }
 
+  // The server's figure style (common/numbers.py): rounded half up to one decimal, in
+  // integers so 88.65 is never 88.6 by a float's error, then "88,7 %" in Vietnamese.
+  function formatPercent(part, whole) {
+    var tenths = Math.floor((2000 * part + whole) / (2 * whole));
+    return (tenths / 10).toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " %";
+  }
+
   function updateSummary() {
     var counts = { present: 0, excused: 0, unexcused: 0, unmarked: 0 };
     form.querySelectorAll(".rc-row:not([data-exempt])").forEach(function (row) {
@@ -90,9 +97,7 @@
     });
     var summoned = parseInt(form.dataset.summoned, 10);
     var rate = document.querySelector('[data-count="rate"]');
-    if (rate && summoned > 0) {
-      rate.textContent = (100 * counts.present / summoned).toLocaleString(lang, { maximumFractionDigits: 1 }) + "%";
-    }
+    if (rate && summoned > 0) { rate.textContent = formatPercent(counts.present, summoned); }
   }
 
   function say(text) { if (statusLine) { statusLine.textContent = text; } }

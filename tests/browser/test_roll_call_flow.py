@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from common.text import vietnamese_sort_key
 from meetings.models import AbsenceExcuse, Attendance, DraftResolution, Minutes, RollCallSubmission
 from meetings.services.schedule import meeting_schedule
 from members.models import MemberStatus, Role
@@ -38,7 +39,8 @@ def test_the_secretary_runs_the_roll_call_and_the_minutes_to_the_pdf(page, tree)
     member_change_status(member=elder, status=MemberStatus.EXEMPT, effective_date=f.at(-300).date())
     meeting = meeting_schedule(cell=tree.a1, starts_at=timezone.now() - dt.timedelta(minutes=20),
                                agenda="1. Kiểm điểm công tác tháng\n2. Sửa đường liên thôn")
-    AbsenceExcuse.objects.create(meeting=meeting, member=m[7], reason="Đi công tác tỉnh")
+    AbsenceExcuse.objects.create(meeting=meeting, member=m[7], reason="Đi công tác tỉnh",
+                                 confirmed_for=meeting.starts_at)
     DraftResolution.objects.create(meeting=meeting, text="1. Hoàn thành sửa đường liên thôn trước 30/6.")
     roll_call_url = page.base_url + reverse("roll_call", kwargs={"meeting_id": meeting.public_id})
     store_key = f"handbook:roll-call:{meeting.public_id}"
@@ -54,6 +56,10 @@ def test_the_secretary_runs_the_roll_call_and_the_minutes_to_the_pdf(page, tree)
     page.goto(roll_call_url)
     expect(row(m[7]).locator("input[value=excused]")).to_be_checked()
     expect(row(m[7])).to_contain_text("Đã báo vắng trước: “Đi công tác tỉnh”")
+    # Vietnamese order, as on the roster: by given name, "Đ" after every "D".
+    shown = page.locator(".rc-row:not([data-exempt]) legend.rc-name").all_inner_texts()
+    summoned = [secretary.full_name, *NAMES]
+    assert [name.strip() for name in shown] == sorted(summoned, key=vietnamese_sort_key)
     screenshot(page, "roll-call-start")
 
     # Everyone else present; then one excused with a reason, one absent without reason.
@@ -123,7 +129,7 @@ def test_the_secretary_runs_the_roll_call_and_the_minutes_to_the_pdf(page, tree)
     assert status_of(meeting, m[5]) == ("unexcused", "")
     assert page.evaluate(f"localStorage.getItem('{store_key}')") is None
     expect(page.locator('[data-count="present"]')).to_have_text("5")
-    expect(page.locator('[data-count="rate"]')).to_have_text("55,6%")
+    expect(page.locator('[data-count="rate"]')).to_have_text("55,6 %")
 
     # The keyboard works the choices too: arrows move within a member's three options.
     row(m[6]).locator("input[value=present]").focus()
@@ -151,6 +157,14 @@ def test_the_secretary_runs_the_roll_call_and_the_minutes_to_the_pdf(page, tree)
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.finalized_at and minutes.chair == secretary and minutes.minute_taker == m[0]
     screenshot(page, "minutes-complete")
+
+    # Finished minutes change only by a numbered amendment, with its reason, shown on the page.
+    page.get_by_label("Kết luận").fill("Giao đồng chí Hùng lập kế hoạch, báo cáo trước ngày 20.")
+    page.locator("textarea[name=reason]").fill("Chi bộ thống nhất lùi hạn báo cáo")
+    page.locator("button[name=amend]").click()
+    expect(page.locator('[data-amendment="1"]')).to_contain_text("Chi bộ thống nhất lùi hạn báo cáo")
+    expect(page.locator('[data-amendment="1"]')).to_contain_text("ngày 15.” → “Giao đồng chí Hùng")
+    assert minutes.amendments.get().number == 1
 
     page.get_by_role("link", name="Bản in khổ A4").click()
     expect(page.get_by_text("ĐẢNG CỘNG SẢN VIỆT NAM").first).to_be_visible()

@@ -1,10 +1,12 @@
 """A meeting of cell A1 (conftest `cast`) that started half an hour ago, ready for its roll call."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.conf import settings
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from meetings.services.schedule import meeting_schedule
 from tests import factories as f
@@ -26,3 +28,9 @@ def meeting(cast):
 def grow(cell, count):
     """Add `count` official members to `cell`."""
     return [f.member(cell, name=f"Đảng viên Số {i:03d}") for i in range(count)]
+
+
+def pdf_text(response) -> str:
+    """The text of a PDF answer, its spacing collapsed."""
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)

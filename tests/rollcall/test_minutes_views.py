@@ -8,7 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings.models import DraftResolution, Minutes
-from meetings.services.minutes import minutes_finalize, minutes_save
+from meetings.services.minutes import minutes_amend, minutes_finalize, minutes_save
 from meetings.services.roll_call import attendance_record
 from tests import factories as f
 from tests.rollcall.conftest import grow
@@ -67,7 +67,7 @@ def test_the_form_starts_from_the_roll_call_the_agenda_and_the_draft_resolution(
     assert "Có mặt: 3 đồng chí. Vắng mặt: 2 đồng chí." in page
     assert "đồng chí Lê Thị Hoa — Đi viện thăm mẹ" in page
     assert "Vắng không lý do (1 đồng chí):" in page and "đồng chí Bùi Văn Vắng" in page
-    assert "Tỷ lệ dự họp: <strong>60%</strong>" in page
+    assert "Tỷ lệ dự họp: <strong>60,0 %</strong>" in page
     assert "Dự thảo: sửa đường liên thôn</textarea>" in page
     assert "Kiểm điểm công tác tháng" in page  # the agenda starts the contents
     assert f'<option value="{cast.secretary.public_id}" selected>' in page  # the secretary chairs
@@ -89,14 +89,27 @@ def test_the_secretary_writes_the_minutes_and_marks_them_complete(cast, login, h
     assert "Biên bản đã hoàn thành." in page and "Hoàn thành đúng hạn" in page
 
 
-def test_edits_after_completion_are_listed_with_who_made_them(cast, login, held):
-    meeting, _ = held
+def test_finished_minutes_change_only_by_a_numbered_amendment_shown_with_old_and_new(cast, login, held):
+    meeting, present = held
     complete(cast, held)
     client = login(cast.secretary)
-    client.post(url("minutes_edit", meeting), form_data(cast, held, contents="Nội dung đã sửa"))
     page = client.get(url("minutes_edit", meeting)).content.decode()
-    assert "Các lần sửa sau khi hoàn thành" in page and "— đồng chí Trần Văn Bí</li>" in page
-    assert Minutes.objects.get().contents == "Nội dung đã sửa"
+    assert 'name="reason"' in page and 'name="finalize"' not in page
+    without_reason = client.post(url("minutes_edit", meeting), form_data(cast, held, contents="Nội dung đã sửa"))
+    assert without_reason.status_code == 400 and Minutes.objects.get().contents == "Kiểm điểm công tác tháng"
+    response = client.post(url("minutes_edit", meeting), form_data(
+        cast, held, contents="Nội dung đã sửa", minute_taker=str(present[1].public_id), reason="Ghi nhầm thư ký"))
+    assert response.status_code == 302
+    minutes = Minutes.objects.get()
+    assert (minutes.contents, minutes.minute_taker) == ("Nội dung đã sửa", present[1])
+    amendment = minutes.amendments.get()
+    assert (amendment.number, amendment.reason, amendment.made_by) == (1, "Ghi nhầm thư ký", cast.secretary.user)
+    changed = {c["field"]: (c["old"], c["new"]) for c in amendment.changes}
+    assert changed["minute_taker"] == ("Ngô Thị Lan", "Đặng Văn Hùng")
+    assert changed["contents"] == ("Kiểm điểm công tác tháng", "Nội dung đã sửa")
+    page = client.get(url("minutes_edit", meeting)).content.decode()
+    assert 'data-amendment="1"' in page and "Ghi nhầm thư ký" in page and "đồng chí Trần Văn Bí" in page
+    assert "“Ngô Thị Lan” → “Đặng Văn Hùng”" in page
 
 
 def test_a_vote_total_above_the_official_members_present_is_refused_and_the_text_kept(cast, login, held):
@@ -214,8 +227,8 @@ def test_the_minutes_pages_keep_a_constant_number_of_queries(cast, login, meetin
         members[1].pk: ("unexcused", ""), cast.secretary.pk: ("present", ""),
     })
     minutes_save(meeting=meeting, chair=cast.secretary, minute_taker=members[2], contents="Nội dung", votes_for=5)
-    minutes_finalize(meeting=meeting)
-    minutes_save(meeting=meeting, chair=cast.secretary, minute_taker=members[3], contents="Nội dung sửa", votes_for=5)
+    minutes_finalize(meeting=meeting, confirm_failed_vote=True)
+    minutes_amend(meeting=meeting, actor=cast.secretary.user, reason="Sửa thư ký", minute_taker=members[3])
     client = login(cast.secretary)
     with django_assert_max_num_queries(16):
         assert client.get(url("minutes_edit", meeting)).status_code == 200
@@ -224,7 +237,7 @@ def test_the_minutes_pages_keep_a_constant_number_of_queries(cast, login, meetin
     with django_assert_max_num_queries(30):
         response = client.post(url("minutes_edit", meeting), {
             "chair": str(cast.secretary.public_id), "minute_taker": str(members[2].public_id), "contents": "Lần ba",
-            "votes_for": "5", "votes_against": "0", "votes_abstain": "0",
+            "votes_for": "5", "votes_against": "0", "votes_abstain": "0", "reason": "Sửa lần ba",
         })
     assert response.status_code == 302
 

@@ -81,8 +81,8 @@ def test_an_exempt_member_cannot_be_marked_absent_and_the_message_names_them(tre
 
 def test_the_sheet_starts_from_advance_excuses_and_keeps_earlier_marks(tree, meeting):
     excused, marked, fresh = f.member(tree.a1, name="A Báo"), f.member(tree.a1, name="B Đã"), f.member(tree.a1, name="C Mới")
-    AbsenceExcuse.objects.create(meeting=meeting, member=excused, reason="Đi công tác")
-    AbsenceExcuse.objects.create(meeting=meeting, member=fresh, reason="Rút lại", withdrawn_at=timezone.now())
+    AbsenceExcuse.objects.create(meeting=meeting, member=excused, reason="Đi công tác", confirmed_for=meeting.starts_at)
+    AbsenceExcuse.objects.create(meeting=meeting, member=fresh, reason="Rút lại", withdrawn_at=timezone.now(), confirmed_for=meeting.starts_at)
     attendance_record(meeting=meeting, entries={marked.pk: ("unexcused", "")})
     rows = {row.member.pk: row for row in roll_call_sheet(meeting).summoned}
     assert (rows[excused.pk].status, rows[excused.pk].reason, rows[excused.pk].saved_status) == ("excused", "Đi công tác", "")
