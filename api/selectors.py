@@ -1,4 +1,5 @@
-"""Scoped reads for the API, on top of members.access and meetings.selectors (same scope as the pages)."""
+"""Scoped reads for the API, on top of members.access, meetings.selectors and reports.selectors
+(same scope and same figures as the pages; the roll call comes from meetings.roll_call_selectors)."""
 
 import datetime as dt
 
@@ -9,16 +10,14 @@ from django.utils import timezone
 from api.models import ApiToken
 from cells.models import Organization
 from cells.selectors import organization_cells
-from meetings.models import AbsenceExcuse, Attendance, DraftComment, DraftResolution, Meeting
-from meetings.selectors import exempt_members, get_meeting_for_viewer, meetings_visible, summoned_members
-from meetings.services.roll_call import roll_call_problem
-from members.access import (
-    Scope,
-    can_manage_cell,
-    organizations_overseen,
-)
+from common.months import add_months, current_month, months_between
+from meetings.models import AbsenceExcuse, DraftComment, DraftResolution, Meeting
+from meetings.selectors import get_meeting_for_viewer, meetings_visible
+from members.access import Scope, can_manage_cell, organizations_overseen
 from members.models import CellMembership, CommitteeSeat
-from rollups.models import CellMonth, OrganizationMonth
+from reports.figures import Figures
+from reports.periods import Period
+from reports.selectors import UnitQuery, cell_overview, first_figures_month, organization_overview, unit_rows_iter
 
 # --- Tokens ---------------------------------------------------------------------------------
 
@@ -98,22 +97,6 @@ def meeting_detail(scope: Scope, public_id) -> Meeting:
     return meeting
 
 
-def roll_call_sheet(meeting: Meeting) -> dict:
-    """The roll call as an officer sees it: summoned members, then exempt ones, each with what
-    was recorded and any advance excuse; and why it cannot be taken now, if so."""
-    recorded = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
-    excuses = dict(AbsenceExcuse.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
-                   .values_list("member_id", "reason"))
-    people = [*((m, True) for m in summoned_members(meeting)), *((m, False) for m in exempt_members(meeting))]
-    entries = [{
-        "member": member, "summoned": summoned,
-        "status": recorded[member.pk].status if member.pk in recorded else None,
-        "reason": recorded[member.pk].reason if member.pk in recorded else "",
-        "excuse": excuses.get(member.pk),
-    } for member, summoned in people]
-    return {"recorded_at": meeting.roll_call_recorded_at, "problem": roll_call_problem(meeting), "entries": entries}
-
-
 def draft_comments(meeting: Meeting) -> QuerySet[DraftComment]:
     return DraftComment.objects.filter(draft__meeting=meeting).select_related("member").order_by("created_at", "pk")
 
@@ -128,42 +111,39 @@ def organizations_of_seats(scope: Scope) -> QuerySet[Organization]:
     return qs.select_related("parent").order_by("path")
 
 
-def get_organization_for_overseer(scope: Scope, public_id) -> Organization:
-    org = organizations_overseen(scope).filter(public_id=public_id).first()
-    if org is None:
-        raise Http404
-    return org
-
-
 def organization_cell_list(org: Organization) -> QuerySet[Organization]:
     return organization_cells(org).select_related("parent").order_by("path")
 
 
 
-# --- Dashboard figures (the roll-up tables, kept by rollups.services) --------------------------------
+
+# --- Dashboard figures: the dashboards' own reads (reports.selectors, from the roll-up tables) --------
+
+def figure_months(org: Organization, *, month_from: dt.date | None = None,
+                  month_to: dt.date | None = None) -> list[dt.date]:
+    """The months asked for, newest first, twelve by default; only those with figures, as the
+    dashboard's period picker offers them: from the first month with roll-ups to this one."""
+    first = first_figures_month(org)
+    if first is None:
+        return []
+    this_month = current_month()
+    month_to = min(month_to or this_month, this_month)
+    return months_between(max(month_from or add_months(month_to, -11), first), month_to)[::-1]
 
 
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
+def month_figures(org: Organization, month: dt.date) -> Figures:
+    """One month of an organisation (or a cell) as its dashboard shows that month."""
+    period = Period.month_of(month)
+    overview = cell_overview(org, period)[0] if org.is_cell else organization_overview(org, period)
+    overview.totals.extra["month"] = month
+    return overview.totals
 
 
-def organization_months(org: Organization, *, month_from: dt.date | None = None,
-                        month_to: dt.date | None = None) -> QuerySet:
-    """An organisation's (or a cell's) monthly figures, newest first: twelve months by default."""
-    month_to = month_to or timezone.localdate().replace(day=1)
-    month_from = month_from or add_months(month_to, -11)
-    if org.is_cell:
-        qs = CellMonth.objects.filter(cell=org)
-    else:
-        qs = OrganizationMonth.objects.filter(organization=org)
-    return qs.filter(month__gte=month_from, month__lte=month_to).order_by("-month")
-
-
-def cell_figures(org: Organization, *, month: dt.date | None = None) -> QuerySet[CellMonth]:
-    """One month's figures of every active cell in the organisation's subtree, in tree order."""
-    month = month or timezone.localdate().replace(day=1)
-    return (
-        CellMonth.objects.filter(cell__path__startswith=org.path, cell__is_active=True, month=month)
-        .select_related("cell").order_by("cell__path")
-    )
+def cell_month_figures(org: Organization, month: dt.date | None = None) -> list[Figures]:
+    """Each active cell under the organisation in one month (this one by default), as the
+    dashboard's table of cells shows it."""
+    month = month or current_month()
+    rows = list(unit_rows_iter(org, Period.month_of(month), UnitQuery(), level="cells"))
+    for row in rows:
+        row.extra["month"] = month
+    return rows

@@ -12,9 +12,9 @@ from rest_framework import serializers
 from api.models import ApiToken
 from cells.models import Organization
 from meetings.models import Attendance, DraftComment, Meeting, MeetingDocument
+from meetings.rules import MARKS
 from members.models import CellMembership, CommitteeSeat, Member, MemberStatus, Role
 from members.selectors import RosterFilter
-from rollups.models import CellMonth, OrganizationMonth
 
 # Meetings are planned within these years: beyond them a date is a typo, and date arithmetic
 # at the edges of Python's calendar would overflow.
@@ -282,25 +282,70 @@ class MeetingCancelSerializer(serializers.Serializer):
 
 # --- Roll call ------------------------------------------------------------------------------------
 
+# What a roll call may mark; "unmarked" is what a summoned member is until then (shown as null).
+MARK_CHOICES = [(status, Attendance.Status(status).label) for status in MARKS]
+
+
 class RollCallEntrySerializer(serializers.Serializer):
+    """One row of meetings.roll_call_selectors.roll_call_sheet, as the roll-call page shows it."""
+
     member = MemberRefSerializer()
-    summoned = serializers.BooleanField(help_text="False for exempt members, who may only be marked present.")
-    status = serializers.ChoiceField(choices=Attendance.Status.choices, allow_null=True,
-                                     help_text="Null until the roll call names the member.")
-    reason = serializers.CharField(allow_blank=True)
-    excuse = serializers.CharField(allow_null=True, help_text="The member's advance excuse, if any.")
+    summoned = serializers.SerializerMethodField(help_text="False for exempt members, who may only be marked present.")
+    basis = serializers.ChoiceField(
+        choices=Attendance.Basis.choices,
+        help_text="Why the member is on the roll call: frozen when the roll call is first saved, so later "
+                  "roster changes never alter a held meeting.")
+    status = serializers.SerializerMethodField(help_text="Null until the roll call marks the member.")
+    reason = serializers.CharField(source="saved_reason", allow_blank=True)
+    excuse = serializers.SerializerMethodField(help_text="The member's advance excuse, if any.")
+
+    def get_summoned(self, row) -> bool:
+        return not row.exempt
+
+    @extend_schema_field(serializers.ChoiceField(choices=MARK_CHOICES, allow_null=True))
+    def get_status(self, row):
+        return row.saved_status or None
+
+    def get_excuse(self, row) -> str | None:
+        return row.excuse.reason if row.excuse else None
+
+
+class PercentField(serializers.DecimalField):
+    """A rate as the pages show it (common.numbers.percent: rounded half up to one decimal), a JSON number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=4, decimal_places=1, coerce_to_string=False, read_only=True, allow_null=True,
+                         **kwargs)
+
+
+class AttendanceSummarySerializer(serializers.Serializer):
+    """meetings.roll_call_selectors.attendance_summary: the figures of the roll call and the minutes."""
+
+    summoned = serializers.IntegerField(help_text="Members summoned (exempt members who came are not).")
+    present = serializers.IntegerField(source="counts.present")
+    excused = serializers.IntegerField(source="counts.excused")
+    unexcused = serializers.IntegerField(source="counts.unexcused")
+    unmarked = serializers.IntegerField(source="counts.unmarked",
+                                        help_text="Summoned members the roll call has not marked yet.")
+    exempt_present = serializers.IntegerField(source="counts.exempt_present",
+                                              help_text="Exempt members who came: welcome, not counted in the rate.")
+    official_summoned = serializers.IntegerField(help_text="Official members summoned: the vote base.")
+    official_present = serializers.IntegerField()
+    rate = PercentField(help_text="present / summoned, in %; null if nobody was summoned.")
 
 
 class RollCallSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField(allow_null=True)
     problem = serializers.CharField(allow_null=True, help_text="Why the roll call cannot be taken now; null when it can.")
+    can_write = serializers.BooleanField(help_text="False for the committees above, who only read the roll call.")
     entries = RollCallEntrySerializer(many=True)
+    summary = AttendanceSummarySerializer()
 
 
 class RollCallInputEntrySerializer(serializers.Serializer):
     member_id = StrictUUIDField()
-    status = serializers.ChoiceField(choices=Attendance.Status.choices, allow_null=True,
-                                     help_text="Null clears what was recorded for the member.")
+    status = serializers.ChoiceField(choices=MARK_CHOICES, allow_null=True, allow_blank=True,
+                                     help_text="Null (or \"\") clears what was recorded for the member.")
     reason = StrictCharField(max_length=255, required=False, allow_blank=True, default="",
                                    help_text="Kept only for absent with reason.")
 
@@ -377,48 +422,6 @@ class OrganizationSerializer(OrganizationRefSerializer):
 
 
 
-# --- Dashboard figures (the roll-up tables) ---------------------------------------------------------
-
-FIGURE_FIELDS = [
-    "month", "cells_due", "regular_held", "regular_on_time", "regular_late", "regular_missed", "thematic_held",
-    "thematic_quarter", "meetings_held", "documents_on_time", "minutes_on_time", "summoned", "present", "excused",
-    "unexcused", "members_at_risk", "members_to_remove", "last_meeting_at", "members", "members_with_account",
-    "members_signed_in", "members_opened_notices",
-]
-
-
-def _percent(part, whole) -> float | None:
-    return None if not whole or part is None else round(100.0 * part / whole, 1)
-
-
-class MonthFiguresSerializer(serializers.ModelSerializer):
-    """One month of one organisation's subtree (sums over its cells) or of one cell."""
-
-    attendance_rate = serializers.SerializerMethodField(help_text="present / summoned, in %; null if nobody was summoned.")
-    on_time_rate = serializers.SerializerMethodField(
-        help_text="Regular meetings held on their scheduled date / cells that owed one, in %; null if none was due.")
-
-    class Meta:
-        model = OrganizationMonth
-        fields = [*FIGURE_FIELDS, "attendance_rate", "on_time_rate"]
-        read_only_fields = fields
-
-    def get_attendance_rate(self, row) -> float | None:
-        return _percent(row.present, row.summoned)
-
-    def get_on_time_rate(self, row) -> float | None:
-        return _percent(row.regular_on_time, row.cells_due)
-
-
-class CellMonthSerializer(MonthFiguresSerializer):
-    cell = CellRefSerializer()
-
-    class Meta(MonthFiguresSerializer.Meta):
-        model = CellMonth
-        fields = ["cell", *FIGURE_FIELDS, "regular_scheduled_date", "regular_held_on", "attendance_rate", "on_time_rate"]
-        read_only_fields = fields
-
-
 MONTH = re.compile(r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")
 
 
@@ -437,9 +440,61 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
 
+# --- Dashboard figures (reports.selectors, read from the roll-up tables) -------------------------------
+
+class FiguresSerializer(serializers.Serializer):
+    """reports.figures.Figures: what a dashboard shows for a period, its rates included."""
+
+    cells_due = serializers.IntegerField(help_text="Cells that owed a regular meeting.")
+    regular_held = serializers.IntegerField()
+    regular_on_time = serializers.IntegerField()
+    regular_late = serializers.IntegerField()
+    regular_missed = serializers.IntegerField()
+    thematic_held = serializers.IntegerField()
+    thematic_quarter = serializers.IntegerField(source="thematic",
+                                                help_text="Cells with a thematic meeting in the quarter so far.")
+    meetings_held = serializers.IntegerField()
+    documents_due = serializers.IntegerField(help_text="Meetings whose documents were due (posted, or the deadline passed).")
+    documents_on_time = serializers.IntegerField()
+    minutes_due = serializers.IntegerField(help_text="Held meetings whose minutes were due (finished, or the deadline passed).")
+    minutes_on_time = serializers.IntegerField()
+    summoned = serializers.IntegerField()
+    present = serializers.IntegerField()
+    excused = serializers.IntegerField()
+    unexcused = serializers.IntegerField()
+    members_at_risk = serializers.IntegerField(help_text="At the end of the month.")
+    members_to_remove = serializers.IntegerField(help_text="At the end of the month.")
+    last_meeting_at = serializers.DateTimeField(allow_null=True)
+    members = serializers.IntegerField(allow_null=True, help_text="Now (null for a past month), as on the dashboard.")
+    members_with_account = serializers.IntegerField(allow_null=True)
+    members_signed_in = serializers.IntegerField(allow_null=True)
+    members_opened_notices = serializers.IntegerField(allow_null=True)
+    attendance_rate = PercentField(help_text="present / summoned, in %; null if nobody was summoned.")
+    on_time_rate = PercentField(
+        help_text="Regular meetings held on their scheduled date / cells that owed one, in %; null if none was due.")
+    documents_rate = PercentField(help_text="documents_on_time / documents_due, in %; null if none was due.")
+    minutes_rate = PercentField(help_text="minutes_on_time / minutes_due, in %; null if none was due.")
+
+
+class MonthFiguresSerializer(FiguresSerializer):
+    """One month of one organisation's subtree (sums over its cells) or of one cell."""
+
+    month = serializers.DateField(source="extra.month", help_text="The first day of the month.")
+
+
+class CellMonthSerializer(MonthFiguresSerializer):
+    cell = serializers.SerializerMethodField()
+    regular_scheduled_date = serializers.DateField(source="extra.regular_scheduled_date", allow_null=True)
+    regular_held_on = serializers.DateField(source="extra.regular_held_on", allow_null=True)
+
+    @extend_schema_field(CellRefSerializer)
+    def get_cell(self, figures) -> dict:
+        return {"id": figures.extra["unit_public_id"], "name": figures.extra["unit_name"]}
+
+
 class MonthRangeSerializer(serializers.Serializer):
     month_from = MonthField(required=False, help_text="First month (YYYY-MM); default: eleven months before the last.")
-    month_to = MonthField(required=False, help_text="Last month (YYYY-MM); default: this month.")
+    month_to = MonthField(required=False, help_text="Last month (YYYY-MM); default, and at the latest: this month.")
 
     def validate(self, attrs):
         if attrs.get("month_from") and attrs.get("month_to") and attrs["month_from"] > attrs["month_to"]:

@@ -22,8 +22,11 @@ class ApiView(GenericAPIView):
     def scope(self):
         return scope_for(self.request.user)
 
-    def paginated(self, queryset, serializer_class):
+    def paginated(self, queryset, serializer_class, *, load=None):
+        """`load` turns the page's items into what the serializer reads (e.g. a month into its figures)."""
         page = self.paginate_queryset(queryset)
+        if load is not None:
+            page = load(page)
         data = serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 

@@ -9,13 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.response import Response
 
-from api.selectors import (
-    cell_meetings,
-    draft_comments,
-    meeting_detail,
-    my_meetings,
-    roll_call_sheet,
-)
+from api.selectors import cell_meetings, draft_comments, meeting_detail, my_meetings
 from api.serializers import (
     CommentSerializer,
     ExcuseSerializer,
@@ -30,18 +24,17 @@ from api.serializers import (
     RollCallSerializer,
 )
 from api.views.base import ApiView
+from meetings.roll_call_selectors import attendance_summary, meeting_for_roll_call, roll_call_sheet
 from meetings.selectors import (
-    exempt_members,
     get_document_for_viewer,
     get_meeting_for_manager,
     get_meeting_for_viewer,
     get_member_for_scope,
-    summoned_members,
 )
 from meetings.services.discussion import draft_comment_add
 from meetings.services.documents import download_filename
 from meetings.services.excuses import excuse_submit, excuse_withdraw
-from meetings.services.roll_call import CLEAR, IDEMPOTENCY_KEY, attendance_record
+from meetings.services.roll_call import CLEAR, IDEMPOTENCY_KEY, attendance_record, roll_call_problem
 from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule, meeting_update
 from members.access import get_cell_for_manager, get_cell_for_viewer
 
@@ -123,22 +116,31 @@ class MeetingCancelView(MeetingView):
 
 
 class RollCallView(ApiView):
-    def roll_call(self, meeting):
-        return Response(RollCallSerializer(roll_call_sheet(meeting)).data)
+    """The roll-call page's sheet, summary and access (meetings.roll_call_selectors), and its service."""
 
-    @extend_schema(tags=[TAG], operation_id="roll_call", summary="The roll call of a meeting (cell officers)",
+    def roll_call(self, meeting, can_write):
+        sheet = roll_call_sheet(meeting)
+        return Response(RollCallSerializer({
+            "recorded_at": meeting.roll_call_recorded_at, "problem": roll_call_problem(meeting),
+            "can_write": can_write, "entries": sheet.rows(), "summary": attendance_summary(sheet),
+        }).data)
+
+    @extend_schema(tags=[TAG], operation_id="roll_call",
+                   summary="The roll call of a meeting (cell officers; the committees above read it)",
                    description="Every summoned member, then exempt members (who may be marked present), "
-                               "with what was recorded and any advance excuse.",
+                               "with what was recorded, why each is on it and any advance excuse; and the "
+                               "attendance summary of the minutes.",
                    responses=RollCallSerializer)
     def get(self, request, meeting_id):
-        return self.roll_call(get_meeting_for_manager(self.scope, meeting_id))
+        return self.roll_call(*meeting_for_roll_call(self.scope, meeting_id))
 
     @extend_schema(
         tags=[TAG], operation_id="roll_call_submit", summary="Submit or correct the roll call (cell officers)",
         description="Idempotent: sending the same roll call again changes nothing. With an `Idempotency-Key` "
                     "header, a submission whose key was already received is not applied again at all (so a late "
                     "retry cannot undo a later correction). Members not named keep what was recorded; a null "
-                    "status clears a member's mark. The roll call opens one hour before the meeting.",
+                    "status clears a member's mark. The first submission freezes who was summoned. The roll "
+                    "call opens one hour before the meeting.",
         parameters=[OpenApiParameter(
             "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
             description="8 to 64 letters, digits, - or _; one per submission (e.g. a random UUID's hex).",
@@ -147,11 +149,13 @@ class RollCallView(ApiView):
         request=RollCallInputSerializer, responses=RollCallSerializer,
     )
     def put(self, request, meeting_id):
-        meeting = get_meeting_for_manager(self.scope, meeting_id)
+        meeting, can_write = meeting_for_roll_call(self.scope, meeting_id)
+        if not can_write:
+            raise Http404
         entries = self.valid(RollCallInputSerializer, request.data)["entries"]
-        by_public_id = {m.public_id: m.pk for m in [*summoned_members(meeting), *exempt_members(meeting)]}
+        rows = roll_call_sheet(meeting).by_public_id()
         unknown = {f"entries.{i}.member_id": [_("This member is not summoned to this meeting.")]
-                   for i, entry in enumerate(entries) if entry["member_id"] not in by_public_id}
+                   for i, entry in enumerate(entries) if str(entry["member_id"]) not in rows}
         if unknown:
             raise ValidationError(unknown)
         key = request.headers.get("Idempotency-Key")
@@ -159,10 +163,10 @@ class RollCallView(ApiView):
             raise ValidationError({"Idempotency-Key": _("Use 8 to 64 letters, digits, “-” or “_”.")})
         attendance_record(
             meeting=meeting, actor=request.user, idempotency_key=key or "",
-            entries={by_public_id[e["member_id"]]: (e["status"] or CLEAR, e["reason"]) for e in entries},
+            entries={rows[str(e["member_id"])].member.pk: (e["status"] or CLEAR, e["reason"]) for e in entries},
         )
         meeting.refresh_from_db(fields=["roll_call_recorded_at", "status"])
-        return self.roll_call(meeting)
+        return self.roll_call(meeting, can_write)
 
 
 class DocumentDownloadView(ApiView):

@@ -3,10 +3,10 @@
 from drf_spectacular.utils import extend_schema
 
 from api.selectors import (
-    cell_figures,
-    get_organization_for_overseer,
+    cell_month_figures,
+    figure_months,
+    month_figures,
     organization_cell_list,
-    organization_months,
     organizations_of_seats,
 )
 from api.serializers import (
@@ -20,6 +20,7 @@ from api.serializers import (
 )
 from api.views.base import ApiView
 from members.selectors import get_cell_for_roster, roster_memberships
+from reports.selectors import get_organization_for_reports
 
 
 class RosterView(ApiView):
@@ -44,27 +45,29 @@ class OrganizationCellsView(ApiView):
     @extend_schema(tags=["Committee"], operation_id="organization_cells",
                    summary="Every active cell in an organisation I oversee", responses=OrganizationSerializer(many=True))
     def get(self, request, organization_id):
-        org = get_organization_for_overseer(self.scope, organization_id)
+        org = get_organization_for_reports(self.scope, organization_id)
         return self.paginated(organization_cell_list(org), OrganizationSerializer)
 
 
 class OrganizationMonthsView(ApiView):
     @extend_schema(tags=["Committee"], operation_id="organization_months",
                    summary="Dashboard figures of an organisation I oversee, month by month",
-                   description="Sums over every cell of its subtree (or one cell's own figures), newest month "
-                               "first, from the roll-up tables the dashboards read.",
+                   description="Each month as the organisation's dashboard shows it for that month (sums over "
+                               "every cell of its subtree, or one cell's own figures), newest month first: the "
+                               "months with figures, up to this month.",
                    parameters=[MonthRangeSerializer], responses=MonthFiguresSerializer(many=True))
     def get(self, request, organization_id):
-        org = get_organization_for_overseer(self.scope, organization_id)
-        months = self.valid(MonthRangeSerializer, request.query_params)
-        return self.paginated(organization_months(org, **months), MonthFiguresSerializer)
+        org = get_organization_for_reports(self.scope, organization_id)
+        months = figure_months(org, **self.valid(MonthRangeSerializer, request.query_params))
+        return self.paginated(months, MonthFiguresSerializer, load=lambda page: [month_figures(org, m) for m in page])
 
 
 class OrganizationCellFiguresView(ApiView):
     @extend_schema(tags=["Committee"], operation_id="organization_cell_figures",
                    summary="Dashboard figures of each cell under an organisation I oversee, for a month",
+                   description="As the dashboard's table of cells shows them for that month, by name.",
                    parameters=[MonthSerializer], responses=CellMonthSerializer(many=True))
     def get(self, request, organization_id):
-        org = get_organization_for_overseer(self.scope, organization_id)
+        org = get_organization_for_reports(self.scope, organization_id)
         month = self.valid(MonthSerializer, request.query_params)
-        return self.paginated(cell_figures(org, **month), CellMonthSerializer)
+        return self.paginated(cell_month_figures(org, **month), CellMonthSerializer)

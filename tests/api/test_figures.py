@@ -1,10 +1,12 @@
 """Dashboard figures for the committees, read from the roll-up tables: per month and per cell."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.services.roll_call import attendance_record
@@ -13,14 +15,19 @@ from rollups.services import rollups_rebuild
 from tests import factories as f
 
 
+def early_this_month() -> dt.datetime:
+    starts_at = dt.datetime.combine(timezone.localdate().replace(day=1), dt.time(8),
+                                    tzinfo=timezone.get_current_timezone())
+    if starts_at > timezone.now():  # the very first hours of a month
+        starts_at -= dt.timedelta(hours=2)
+    return starts_at
+
+
 @pytest.fixture
 def held(cast):
     """A1 held its regular meeting early this month (one present, one excused); figures rebuilt."""
     today = timezone.localdate()
-    starts_at = dt.datetime.combine(today.replace(day=1), dt.time(8), tzinfo=timezone.get_current_timezone())
-    if starts_at > timezone.now():  # the very first hours of a month
-        starts_at -= dt.timedelta(hours=2)
-    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=starts_at)
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=early_this_month())
     attendance_record(meeting=meeting, entries={cast.secretary.pk: ("present", ""), cast.member.pk: ("excused", "Ốm")})
     rollups_rebuild(years=[today.year])
     return meeting
@@ -73,6 +80,7 @@ def test_months_can_be_chosen_and_bad_months_are_a_400(cast, api, held):
     client = api(cast.committee)
     month = timezone.localdate().strftime("%Y-%m")
     assert months(client, cast.tree.commune_a, f"?month_from={month}&month_to={month}").json()["count"] == 1
+    # Only months with figures, as the dashboard's period picker offers them.
     assert months(client, cast.tree.commune_a, "?month_from=2019-01&month_to=2019-02").json()["count"] == 0
     for query in ["?month_from=2026-13", "?month_to=26-05", "?month_from=2026-05&month_to=2026-04", "?month_to="]:
         response = months(client, cast.tree.commune_a, query)
@@ -96,3 +104,31 @@ def test_the_figures_keep_a_constant_number_of_queries(cast, api, held):
         f.org(f"Chi bộ mới {n}", parent=cast.tree.commune_b)
     rollups_rebuild(years=[2020, timezone.localdate().year])
     assert [count(path) for path in paths] == small
+
+
+def test_the_figures_are_those_the_dashboards_show_rounded_half_up(cast, api, login):
+    """5 of 16 summoned came: 31.25 %, which the pages show as 31,3 % (half up, not 31.2)."""
+    others = [f.member(cast.tree.a1) for _ in range(14)]
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=early_this_month())
+    came = [cast.secretary, cast.member, *others[:3]]
+    attendance_record(meeting=meeting, entries={m.pk: ("present", "") for m in came}
+                      | {m.pk: ("unexcused", "") for m in others[3:]})
+    rollups_rebuild(years=[timezone.localdate().year])
+    key = timezone.localdate().strftime("%Y-%m")
+    client = api(cast.committee)
+    month = months(client, cast.tree.commune_a, f"?month_from={key}&month_to={key}").json()["results"][0]
+    cell = {row["cell"]["name"]: row for row in cell_figures(client, cast.tree.commune_a).json()["results"]}
+    cell_month = months(client, cast.tree.a1, f"?month_from={key}&month_to={key}").json()["results"][0]
+    assert month["attendance_rate"] == cell["Chi bộ thôn Đông"]["attendance_rate"] == cell_month["attendance_rate"] == 31.3
+
+    page = login(cast.committee)
+    dashboard = page.get(reverse("org_dashboard", args=[cast.tree.commune_a.public_id]), {"period": key}).context
+    cell_report = page.get(reverse("cell_report", args=[cast.tree.a1.public_id]), {"period": key}).context
+    unit = {u.extra["unit_name"]: u for u in dashboard["units"].units}["Chi bộ thôn Đông"]
+    for answer, shown in [(month, dashboard["totals"]), (cell["Chi bộ thôn Đông"], unit), (cell_month, cell_report["totals"])]:
+        for rate in ("attendance_rate", "on_time_rate", "documents_rate", "minutes_rate"):
+            value = getattr(shown, rate)
+            assert answer[rate] == (None if value is None else float(value)), rate
+        assert answer["summoned"] == shown.summoned == 16
+        assert answer["present"] == shown.present == 5
+    assert dashboard["totals"].attendance_rate == Decimal("31.3")

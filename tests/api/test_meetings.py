@@ -2,8 +2,10 @@
 secretary's schedule, change, postpone, cancel and roll call. Outsiders get 404 and change nothing."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AbsenceExcuse, Attendance, DraftComment, Meeting
@@ -298,12 +300,21 @@ def test_the_roll_call_does_not_open_days_before_the_meeting(cast, api, meeting)
     assert response.status_code == 400 and not Attendance.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["member", "committee", "outsider"])
-def test_only_the_cells_officers_call_the_roll(cast, api, starting, who):
+@pytest.mark.parametrize("who", ["member", "outsider"])
+def test_members_and_outsiders_get_404_for_the_roll_call(cast, api, starting, who):
     client = api(getattr(cast, who))
     assert client.get(url(starting, "roll-call/")).status_code == 404
     assert client.put(url(starting, "roll-call/"), roll_call(cast), format="json").status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_the_committee_above_reads_the_roll_call_as_on_the_page_but_does_not_call_it(cast, api, starting):
+    client = api(cast.committee)
+    response = client.get(url(starting, "roll-call/"))
+    assert response.status_code == 200 and response.json()["can_write"] is False
+    assert client.put(url(starting, "roll-call/"), roll_call(cast), format="json").status_code == 404
+    assert not Attendance.objects.exists()
+    assert api(cast.secretary).get(url(starting, "roll-call/")).json()["can_write"] is True
 
 
 def test_the_roll_call_shows_what_was_recorded_through_the_pages_too(cast, api, starting):
@@ -360,3 +371,52 @@ def test_a_null_status_clears_a_mark_and_the_roll_call_says_when_it_is_closed(ca
     assert {e["member"]["full_name"]: e["status"] for e in entries} == {"Lê Thị Hoa": None, "Trần Văn Bí": "present"}
     assert client.get(url(starting, "roll-call/")).json()["problem"] is None
     assert client.get(url(meeting.meeting, "roll-call/")).json()["problem"] == "Chỉ điểm danh được từ một giờ trước khi buổi sinh hoạt bắt đầu."
+
+
+def test_the_roll_call_summary_and_rate_are_those_the_roll_call_and_minutes_pages_show(cast, api, login, starting):
+    third = f.member(cast.tree.a1, name="Đỗ Văn Ba")
+    attendance_record(meeting=starting, entries={
+        cast.secretary.pk: ("present", ""), cast.member.pk: ("present", ""), third.pk: ("unexcused", ""),
+    })
+    summary = api(cast.secretary).get(url(starting, "roll-call/")).json()["summary"]
+    assert summary == {
+        "summoned": 3, "present": 2, "excused": 0, "unexcused": 1, "unmarked": 0, "exempt_present": 0,
+        "official_summoned": 3, "official_present": 2, "rate": 66.7,
+    }
+    client = login(cast.secretary)
+    for page in ("roll_call", "minutes_edit"):
+        shown = client.get(reverse(page, kwargs={"meeting_id": starting.public_id})).context["summary"]
+        assert (shown.summoned, len(shown.present), len(shown.unexcused)) == (3, 2, 1)
+        assert shown.rate == Decimal(str(summary["rate"])), page
+
+
+def test_the_roll_call_says_why_each_member_is_on_it_and_who_is_not_marked_yet(cast, api, starting):
+    probationary = f.member(cast.tree.a1, name="Đặng Thị Mới", official=False)
+    attendance_record(meeting=starting, entries={cast.member.pk: ("present", "")})
+    entries = {e["member"]["full_name"]: e for e in api(cast.secretary).get(url(starting, "roll-call/")).json()["entries"]}
+    assert {name: (e["basis"], e["status"]) for name, e in entries.items()} == {
+        "Trần Văn Bí": ("official", None), "Lê Thị Hoa": ("official", "present"),
+        probationary.full_name: ("probationary", None),
+    }
+
+
+def test_a_roll_call_write_takes_only_present_excused_unexcused_or_a_clear(cast, api, starting):
+    client = api(cast.secretary)
+    unmarked = {"entries": [{"member_id": str(cast.member.public_id), "status": "unmarked"}]}
+    response = client.put(url(starting, "roll-call/"), unmarked, format="json")
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["entries.0.status"]
+    assert not Attendance.objects.exists()
+    client.put(url(starting, "roll-call/"), roll_call(cast), format="json")
+    cleared = {"entries": [{"member_id": str(cast.member.public_id), "status": ""}]}
+    entries = client.put(url(starting, "roll-call/"), cleared, format="json").json()["entries"]
+    assert {e["member"]["full_name"]: e["status"] for e in entries} == {"Lê Thị Hoa": None, "Trần Văn Bí": "present"}
+
+
+def test_the_services_refusal_of_a_roll_call_is_the_usual_error_body(cast, api, starting):
+    exempt = f.member(cast.tree.a1, name="Ngô Văn Miễn", status="exempt")
+    body = {"entries": [{"member_id": str(exempt.public_id), "status": "unexcused"}]}
+    response = api(cast.secretary).put(url(starting, "roll-call/"), body, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and error["fields"]["non_field_errors"] == [error["message"]]
+    assert not Attendance.objects.exists()
