@@ -55,7 +55,7 @@ STATUS_LABELS = {
     rules.LATE: _("Late"),
     rules.MISSED: _("Missed"),
     rules.NOT_YET_DUE: _("Not yet due"),
-    "none": _("Not due"),
+    "none": _("No meeting owed"),
 }
 STATUS_PILLS = {rules.ON_TIME: "pill-ok", rules.LATE: "pill-warn", rules.MISSED: "pill-bad",
                 rules.NOT_YET_DUE: "pill-muted", "none": "pill-muted"}
