@@ -24,12 +24,16 @@ from common.months import months_between
 from meetings import rules
 from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
 from meetings.roll_call_selectors import attendance_summary, roll_call_sheet
+from meetings.selectors import cell_home
 from meetings.services.documents import document_add
 from meetings.services.minutes import minutes_finalize, minutes_save
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule
 from members.models import MemberStatus
 from members.services import member_change_status
+from reports.builders import org_table
+from reports.periods import Period
+from reports.selectors import UnitQuery, members_at_risk, organization_overview
 from rollups import services as rollups
 from rollups.models import CellMonth, MemberYear, OrganizationMonth
 from tests import factories as f
@@ -218,9 +222,59 @@ def check_everything_agrees(commune, cells):
             assert stored_years == live, (cell.name, year)
             year_end = min(dt.date(year, 12, 1), LAST_MONTH)
             assert stored[(cell.pk, year_end)].members_at_risk == len(live), (cell.name, year)
+    check_the_pages_and_exports(commune, cells, now)
     seen = Counter({name: sum(getattr(row, name) for row in stored.values()) for name in FIELDS})
     seen["members_at_risk"] = MemberYear.objects.filter(cell__in=cells).count()
     return seen
+
+
+def live_year(cells, year: int, now: dt.datetime) -> dict:
+    """Live sums of the year's months up to the current one, per cell id and in total."""
+    months = [m for m in MONTHS if m.year == year]
+    per_cell = {}
+    for cell in cells:
+        sums = dict.fromkeys(FIELDS, 0)
+        for month in months:
+            for name, value in live_cell_month(cell, month, now).items():
+                sums[name] += value
+        per_cell[cell.pk] = sums
+    total = {name: sum(sums[name] for sums in per_cell.values()) for name in FIELDS}
+    return {"cells": per_cell, "total": total}
+
+
+def check_the_pages_and_exports(commune, cells, now):
+    """The dashboards' selectors, the export tables and the cell home say what the rules say."""
+    names = {cell.name: cell.pk for cell in cells}
+    for year in (2025, 2026):
+        period = Period.parse(str(year))
+        live = live_year(cells, year, now)
+        totals = organization_overview(commune, period).totals
+        expected = live["total"]
+        assert totals.attendance_rate == rules.attendance_rate(expected["present"], expected["summoned"])
+        assert totals.documents_rate == rules.timely_rate(expected["documents_on_time"], expected["documents_due"])
+        assert totals.minutes_rate == rules.timely_rate(expected["minutes_on_time"], expected["minutes_due"])
+        table = org_table(commune, "units", period, UnitQuery())
+        keys = [column.key for column in table.columns]
+        for row in table.rows:
+            values = dict(zip(keys, row, strict=True))
+            cell_live = live["cells"][names[values["name"]]]
+            assert (values["summoned"], values["present"], values["unexcused"]) == (
+                cell_live["summoned"], cell_live["present"], cell_live["unexcused"]), values["name"]
+            assert values["attendance_rate"] == rules.attendance_rate(cell_live["present"], cell_live["summoned"])
+            assert values["minutes_rate"] == rules.timely_rate(cell_live["minutes_on_time"], cell_live["minutes_due"])
+        at_risk = {(row.member_id, row.cell_id) for row in members_at_risk(commune, period)}
+        assert at_risk == {(member_id, cell.pk) for cell in cells
+                           for member_id, absence in rules.unexcused_months(cell_id=cell.pk, year=year).items()
+                           if absence.level}
+    # The cell home warns about the same members, with the same months, as the dashboard.
+    for cell in cells:
+        home = cell_home(cell, now=now)
+        warned = {todo.member_public_id: todo.count for todo in home.todos if todo.kind == "absences"}
+        live = {absence.member_id: absence.months
+                for absence in rules.unexcused_months(cell_id=cell.pk, year=now.year).values() if absence.level}
+        public_ids = dict(MemberYear.objects.filter(cell=cell, year=now.year)
+                          .values_list("member__public_id", "unexcused_months"))
+        assert warned == public_ids and sorted(warned.values()) == sorted(live.values()), cell.name
 
 
 def test_every_figure_is_the_same_wherever_it_is_read(db, settings_media):
