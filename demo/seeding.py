@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cells.models import Organization
+from common.months import add_months, month_start, months_between
 from demo import names
 from meetings.models import Attendance, DraftResolution, Meeting
 from members.models import CellMembership, CommitteeSeat, MemberStatus, Role
@@ -357,12 +358,8 @@ class Seeder:
     def _meeting_plan(self, cell: _Cell):
         """Yield (kind, scheduled date, actual date or None if missed, title) for one cell."""
         rng, today = self.rng, self.today
-        first = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
-        month = first
-        months = []
-        while len(months) < 14:
-            months.append(month)
-            month = (month + dt.timedelta(days=32)).replace(day=1)
+        first = add_months(month_start(today), -11)
+        months = months_between(first, add_months(first, 13))
         for month in months:
             scheduled = month.replace(day=5)
             actual = scheduled

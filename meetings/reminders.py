@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cells.models import Organization
 from cells.selectors import organization_settings
-from common.months import add_months, add_years
+from common.months import add_months, add_years, month_start
 from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
 from meetings.rules import (
     MEETINGS_WITH_DOCUMENTS,
@@ -198,7 +198,7 @@ def _nudges_no_regular_meeting(now: dt.datetime) -> list[DispatchRequest]:
     day = _nudge_day(now)
     if day.day < _rules()["next_month_schedule_by_day"]:
         return []
-    next_month = add_months(day.replace(day=1), 1)
+    next_month = add_months(month_start(day), 1)
     scheduled = Meeting.objects.filter(cell=OuterRef("pk"), kind=Meeting.Kind.REGULAR, period=next_month).exclude(
         status=Meeting.Status.CANCELLED)
     cells = Organization.objects.cells().active().filter(~Exists(scheduled)).values_list("pk", flat=True)

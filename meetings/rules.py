@@ -82,6 +82,12 @@ def summon_list(meeting: Meeting) -> list[tuple[Member, str]]:
     return list(found.values())
 
 
+def meeting_period(starts_at: dt.datetime) -> dt.date:
+    """The month a meeting counts for (roll-ups, one regular meeting a month): the local
+    month of its date as scheduled; a postponement into the next month keeps it."""
+    return month_start(timezone.localdate(starts_at))
+
+
 def is_frozen(meeting: Meeting) -> bool:
     """Once the roll call is saved, who was summoned is what its rows say, for good."""
     return meeting.roll_call_recorded_at is not None

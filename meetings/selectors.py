@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cells.models import Organization
-from common.months import add_months, quarter_start
+from common.months import add_months, current_month, month_start, quarter_start
 from meetings import rules
 from meetings.models import (
     AbsenceExcuse,
@@ -231,7 +231,7 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
         ends = add_months(admitted, months)
         todos.append(Todo("probation", overdue=ends <= today, due=ends, member_name=name, member_public_id=public_id))
 
-    next_month = add_months(today.replace(day=1), 1)
+    next_month = add_months(month_start(today), 1)
     quarter = quarter_start(today)
     quarter_end = add_months(quarter, 3)
     planned = {
@@ -273,7 +273,7 @@ def series_meetings(cell: Organization, *, now: dt.datetime | None = None) -> li
     now = now or timezone.now()
     return list(
         Meeting.objects.filter(cell=cell, kind=Meeting.Kind.REGULAR,
-                               period__gte=timezone.localdate(now).replace(day=1))
+                               period__gte=current_month(now))
         .order_by("period", "starts_at")[:24]
     )
 

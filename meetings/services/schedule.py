@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cells.models import Organization
 from common.audit import audit_context
-from meetings import followups
+from meetings import followups, rules
 from meetings.models import Meeting, MeetingSeries
 
 
@@ -44,7 +44,8 @@ def meeting_schedule(*, cell: Organization, starts_at: dt.datetime, kind: str = 
     meeting = Meeting(
         cell=cell, series=series, kind=kind, title=title, starts_at=starts_at,
         ends_at=ends_at or starts_at + default_duration(kind),
-        scheduled_date=timezone.localdate(starts_at), period=timezone.localdate(starts_at).replace(day=1), place=place or cell.address, agenda=agenda,
+        scheduled_date=timezone.localdate(starts_at), period=rules.meeting_period(starts_at),
+        place=place or cell.address, agenda=agenda,
         created_by=actor,
     )
     if meeting.ends_at <= meeting.starts_at:
@@ -103,7 +104,7 @@ def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     if meeting.status == Meeting.Status.PLANNED and "starts_at" in fields:
         meeting.scheduled_date = timezone.localdate(meeting.starts_at)
-        meeting.period = meeting.scheduled_date.replace(day=1)
+        meeting.period = rules.meeting_period(meeting.starts_at)
     if not same_as_told(meeting, told_before):
         _announce_change(meeting, told_before, timezone.now())
     meeting.sequence += 1

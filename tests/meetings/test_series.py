@@ -254,9 +254,9 @@ def test_the_secretary_changing_the_series_sees_the_counts_on_the_page(cast, log
     form = {"day_of_month": 5, "start_time": "19:30", "duration_minutes": 90, "place": "Nhà văn hóa"}
     with time_machine.travel(local(2027, 3, 2), tick=False):
         client = login(cast.secretary)  # signed in on that day, so the session is fresh
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.post(url(cast.tree.a1), form, follow=True)
         response = client.post(url(cast.tree.a1), {**form, "day_of_month": 6})
     (message,) = [str(m) for m in get_messages(response.wsgi_request)]
-    assert message.startswith("The regular series is changed: 12 meetings moved to the new day, time and place; "
-                              "0 meetings added.")
+    # In the secretary's language (Vietnamese).
+    assert message.startswith("Đã thay đổi lịch thường kỳ: 12 buổi sinh hoạt được chuyển sang ngày, giờ và địa "
+                              "điểm mới; thêm 0 buổi.")
