@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -348,3 +349,17 @@ def user_create_for_member(*, member: Member, username: str, email: str = "", pa
         member.user = user
         member.save(update_fields=["user", "updated_at"])
     return user
+
+
+def user_sessions_end(*, user_id: int, keep_session_key: str | None = None) -> int:
+    """Sign the account out everywhere but in `keep_session_key` (the browser that made the
+    change). Sessions are not indexed by user, so each live one is read: this runs in a worker
+    (members.tasks.end_other_sessions) and only after a change of password or second factor."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(
+        session_key=keep_session_key or ""
+    ).iterator(chunk_size=2000):
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)

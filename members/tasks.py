@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from members import services_import
+from members import services, services_import
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -19,3 +19,9 @@ def apply_member_import(import_id: int) -> None:
 def forget_stale_member_imports() -> None:
     """Daily: delete uploads left unconfirmed or failed for two days (personal data)."""
     services_import.member_imports_forget_stale()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def end_other_sessions(user_id: int, keep_session_key: str | None = None) -> None:
+    """After a change of password or second factor (handbook.account_events)."""
+    services.user_sessions_end(user_id=user_id, keep_session_key=keep_session_key)

@@ -66,7 +66,12 @@ def test_officers_must_turn_on_totp_when_the_setting_says_so(cast, client, setti
     client.force_login(cast.secretary.user)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
-    TOTP.activate(cast.secretary.user, generate_totp_secret())
+    secret = generate_totp_secret()
+    TOTP.activate(cast.secretary.user, secret)
+    # TOTP turned on does not vouch for this session: it must sign in again with the code.
+    assert client.get(reverse("home"))["Location"].startswith(reverse("account_login"))
+    client.post(reverse("account_login"), {"login": "secretary", "password": "pw-12345-test"})
+    client.post(reverse("mfa_authenticate"), {"code": _totp_now(secret)})
     assert client.get(reverse("home")).status_code == 200
 
 
