@@ -65,10 +65,12 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "demo",
+    "handbook.apps.HandbookConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "handbook.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "notifications.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "handbook.security.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -245,7 +248,18 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_DEFAULTS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the app (0: none, gunicorn faces the clients).
+# Only then are X-Forwarded-Proto and X-Forwarded-For believed; handbook.security.client_ip
+# is the one place that reads the client's address (allauth's and the API's rate limits).
+HANDBOOK_TRUSTED_PROXIES = env_int("HANDBOOK_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
+if HANDBOOK_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+ALLAUTH_TRUSTED_PROXY_COUNT = HANDBOOK_TRUSTED_PROXIES
+# Sessions end after a while without a request (officers sooner) and after SESSION_COOKIE_AGE
+# in any case (handbook.security.IdleTimeoutMiddleware).
+HANDBOOK_SESSION_IDLE_MINUTES = env_int("HANDBOOK_SESSION_IDLE_MINUTES", 60, minimum=1, maximum=24 * 60)
+HANDBOOK_OFFICER_IDLE_MINUTES = env_int("HANDBOOK_OFFICER_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_COOKIE_AGE = env_int("HANDBOOK_SESSION_HOURS", 12, minimum=1, maximum=24 * 14) * 3600
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE_DEFAULTS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -318,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "meetings.models.Meeting.Kind",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "AttendanceStatusEnum": "meetings.models.Attendance.Status",
+        "AttendanceMarkEnum": "api.serializers.MARK_CHOICES",
         "DocumentKindEnum": "meetings.models.MeetingDocument.Kind",
         "MemberStatusEnum": "members.models.MemberStatus",
         "MembershipKindEnum": "members.models.CellMembership.Kind",
