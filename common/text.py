@@ -56,3 +56,40 @@ def vietnamese_sort_key(full_name: str) -> tuple[str, str, str, str]:
     given, given_tones = _collation_parts(name.rsplit(" ", 1)[-1])
     whole, whole_tones = _collation_parts(name)
     return given, given_tones, whole, whole_tones
+
+
+def normalize_text(text: str) -> str:
+    """What people type or paste, in one Unicode form (NFC): "Nguyễn" typed in decomposed form
+    (NFD, as macOS and some keyboards send it) is stored as the same letters as everyone's."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def control_characters(text: str) -> list[str]:
+    """Characters no text field may hold: NUL and the other control characters (tab and line
+    breaks aside), which PostgreSQL refuses or which break files and terminals."""
+    return [c for c in text or "" if unicodedata.category(c) == "Cc" and c not in "\t\n\r"]
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Characters a name may not hold: controls, and the invisible format characters (zero-width
+    spaces and joiners, direction overrides such as U+202E) that make two names look alike or a
+    name read backwards."""
+    return [c for c in text or "" if unicodedata.category(c) in ("Cc", "Cf")]
+
+
+def search_query(text: str, *, max_length: int = 100) -> str:
+    """A search box's text made safe to send to the database: one Unicode form, without the
+    control and invisible characters no stored name holds (a NUL would be refused by
+    PostgreSQL), trimmed."""
+    text = normalize_text(text)
+    hidden = set(invisible_characters(text))
+    return "".join(c for c in text if c not in hidden).strip()[:max_length]
+
+
+def positive_int(text: str | None, *, default: int, below: int) -> int:
+    """A page number or a count typed in a URL: ASCII digits only ("²" and "١" are digits to
+    Python's str.isdigit but not to int()), between 1 and `below`; else `default`."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) < below:
+        return int(text)
+    return default

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.months import add_months
-from common.text import normalize_search
+from common.text import control_characters, invisible_characters, normalize_search, normalize_text
 from members import imports
 from members import normalize as norm
+from members.access import members_visible
 from members.models import Member, Role, User
 from members.selectors import RosterFilter
 
@@ -70,13 +71,20 @@ class MemberForm(forms.ModelForm):
             "phone": _("For example 0912 345 678."),
         }
         error_messages = {
-            "party_card_number": {"unique": _("This party card number already belongs to another party member.")},
-            "citizen_id": {"unique": _("This citizen ID already belongs to another party member.")},
             "full_name": {"required": _("Enter the member's full name.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    # Numbers checked against every record: the holder is named only to a user who may see
+    # them; anyone else gets one message whatever the reason (imports.MESSAGES["number_unusable"]).
+    numbers_checked = ("party_card_number", "citizen_id")
+    holder_named = {
+        "party_card_number": _("This party card number already belongs to %(name)s."),
+        "citizen_id": _("This citizen ID already belongs to %(name)s."),
+    }
+
+    def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.warnings: list[str] = []
         self.fields["gender"].choices = [("", _("— choose —")), *Member.Gender.choices]
         for name in ("date_of_birth", "admission_date", "official_date"):
@@ -116,7 +124,25 @@ class MemberForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a Vietnamese phone number such as 0912 345 678.")) from None
 
     def clean_full_name(self):
-        return " ".join((self.cleaned_data.get("full_name") or "").split())
+        name = " ".join(normalize_text(self.cleaned_data.get("full_name")).split())
+        if invisible_characters(name):
+            raise forms.ValidationError(imports.message_for("bad_characters"))
+        return name
+
+    def _clean_text(self, name: str) -> str:
+        value = normalize_text(self.cleaned_data.get(name))
+        if control_characters(value):
+            raise forms.ValidationError(imports.message_for("bad_characters"))
+        return value
+
+    def clean_ethnicity(self):
+        return self._clean_text("ethnicity")
+
+    def clean_religion(self):
+        return self._clean_text("religion")
+
+    def clean_workplace(self):
+        return self._clean_text("workplace")
 
     def clean(self):
         data = super().clean()
@@ -139,6 +165,26 @@ class MemberForm(forms.ModelForm):
         if official and not admitted:
             self.add_error("admission_date", _("Enter the admission date too."))
         return data
+
+    def validate_unique(self):
+        exclude = self._get_validation_exclusions() | {"party_card_number", "citizen_id"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+        for name in self.numbers_checked:
+            value = self.cleaned_data.get(name)
+            if name in self.fields and value and name not in self.errors:
+                self._check_number_free(name, value)
+
+    def _check_number_free(self, name: str, value: str) -> None:
+        holder = Member.objects.filter(**{name: value}).exclude(pk=self.instance.pk).only("pk", "full_name").first()
+        if holder is None:
+            return
+        if self.scope is not None and members_visible(self.scope).filter(pk=holder.pk).exists():
+            self.add_error(name, self.holder_named[name] % {"name": holder.full_name})
+        else:
+            self.add_error(name, imports.message_for("number_unusable", {"value": value}))
 
     def record_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in MEMBER_FORM_FIELDS
@@ -173,18 +219,12 @@ class VisitorForm(MemberForm):
         fields = ["full_name", "date_of_birth", "gender", "phone", "email", "party_card_number", "citizen_id",
                   "admission_date", "official_date", "workplace_kind", "workplace"]
 
+    # A card number already in the system is a member arriving from another cell of it: the
+    # view receives them instead of refusing (see member_receive_temporary).
+    numbers_checked = ("citizen_id",)
+
     def record_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
-
-    def validate_unique(self):
-        # A card number already in the system is a member arriving from another cell of it:
-        # the view receives them instead of refusing (see member_receive_temporary).
-        exclude = self._get_validation_exclusions()
-        exclude.add("party_card_number")
-        try:
-            self.instance.validate_unique(exclude=exclude)
-        except forms.ValidationError as error:
-            self._update_errors(error)
 
 
 OUTSIDE = "outside"

@@ -25,13 +25,22 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
 from cells.models import Organization
-from common.text import normalize_search
+from common.text import control_characters, invisible_characters, normalize_search, normalize_text
 from members import normalize as norm
 from members.access import Scope
 from members.models import CellMembership, Member, MemberStatus
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# Bounds read from the zip's directory before anything is inflated: a 5 MB upload may unpack
+# to gigabytes (a zip bomb). Real rosters of MAX_ROWS rows stay far below these.
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+MAX_ZIP_ENTRIES = 200
+# Lines read from a sheet, blank ones included (<dimension> is not believed), and columns per line.
+MAX_LINES = MAX_ROWS + 1_000
+MAX_COLUMNS = 100
+# An upload unpacking to more than this is checked in the background whatever its rows claim.
+BACKGROUND_UNZIPPED_BYTES = 4 * 1024 * 1024
 # Above this many data rows a file is checked and written by a Celery job.
 BACKGROUND_ROWS = 500
 PREVIEW_ROWS = 100
@@ -96,6 +105,8 @@ MESSAGES = {
     "old_excel": _("Excel 97–2003 files (.xls) cannot be read: in Excel choose “Save as” → “Excel Workbook (.xlsx)”."),
     "too_big": _("The file is larger than %(limit)s MB."),
     "too_many_rows": _("The file has more than %(limit)s rows; split it into several files."),
+    "too_big_unzipped": _("The workbook unpacks to more than %(limit)s MB, far more than a roster needs. Copy the roster into a new workbook and upload that."),
+    "bad_characters": _("The text contains invisible or control characters (such as a zero-width space or a direction mark); type it again."),
     "not_utf8": _("The CSV file is not in UTF-8: in Excel choose “Save as” → “CSV UTF-8 (Comma delimited)”."),
     "bad_xlsx": _("The file cannot be read as an Excel workbook; it may be damaged."),
     "no_header": _("No header row with a “Họ và tên” column was found in the first %(rows)s rows."),
@@ -112,9 +123,11 @@ MESSAGES = {
     "duplicate_card": _("The party card number %(value)s is also on line %(other)s."),
     "duplicate_citizen": _("The citizen ID %(value)s is also on line %(other)s."),
     "duplicate_member": _("This row and line %(other)s are the same member."),
-    "card_elsewhere": _("The party card number %(value)s belongs to a party member of another cell; a transfer is recorded by the cells, not by an import."),
+    # One message whatever the reason (a member of a cell the user cannot see, one who left,
+    # ...): the refusal must not tell who holds a number outside the user's scope.
+    "number_unusable": _("The number %(value)s cannot be used here; ask the party committee above the cell."),
     "card_elsewhere_named": _("The party card number %(value)s belongs to %(name)s of %(cell)s; record a transfer instead."),
-    "citizen_elsewhere": _("The citizen ID %(value)s belongs to another party member."),
+    "citizen_elsewhere_named": _("The citizen ID %(value)s belongs to %(name)s of %(cell)s."),
     "bad_phone": _("“%(value)s” is not a phone number: write 10 digits such as 0912 345 678."),
     "bad_email": _("“%(value)s” is not an email address."),
     "unknown_value": _("“%(value)s” is not one of: %(allowed)s."),
@@ -183,20 +196,37 @@ def check_upload(name: str, head: bytes, size: int) -> None:
             raise ImportFileError("not_utf8") from None
 
 
+def check_xlsx_archive(data: bytes) -> int:
+    """Refuse a workbook that would unpack to too much, from the sizes in the zip's directory
+    (reading a member never yields more than its declared size); the total unpacked size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError("bad_xlsx") from None
+    total = sum(entry.file_size for entry in entries)
+    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNZIPPED_BYTES:
+        raise ImportFileError("too_big_unzipped", limit=MAX_UNZIPPED_BYTES // (1024 * 1024))
+    return total
+
+
 def estimate_rows(name: str, data: bytes) -> int:
     """A quick count of the data rows, to decide whether the job runs in the background."""
     if name.lower().endswith(".csv"):
         return max(data.count(b"\n") - 1, 0)
     from openpyxl import load_workbook
 
+    unzipped = check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a damaged file is reported by the check itself
         return 0
     sheet = workbook.worksheets[0]
-    rows = (sheet.max_row or 1) - 1
+    rows = max((sheet.max_row or 1) - 1, 0)
     workbook.close()
-    return max(rows, 0)
+    # <dimension> is written by the program that saved the file and may be wrong: a big
+    # unpacked size sends the check to the worker whatever it says.
+    return max(rows, BACKGROUND_ROWS + 1) if unzipped > BACKGROUND_UNZIPPED_BYTES else rows
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
@@ -209,12 +239,15 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for row in reader:
-        yield reader.line_num, row
+        if reader.line_num > MAX_LINES:
+            raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
+        yield reader.line_num, row[:MAX_COLUMNS]
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
@@ -222,9 +255,13 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
     try:
         # The first sheet whose first rows hold a header (the template adds an instructions sheet).
         for sheet in workbook.worksheets:
-            head = list(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+            # Read to the last row actually there, not to the one <dimension> claims.
+            sheet.reset_dimensions()
+            head = list(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True))
             if any(_header_map(list(row))[0] for row in head):
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+                    if number > MAX_LINES:
+                        raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
                     yield number, list(row)
                 return
         raise ImportFileError("no_header", rows=HEADER_SEARCH_ROWS)
@@ -253,7 +290,9 @@ ALIASES = {alias: c.key for c in (*COLUMNS, CELL_COLUMN) for alias in c.aliases}
 
 
 def _header_map(row: list) -> tuple[dict[int, str], list[str]]:
-    headers = ["" if v is None else str(v).strip() for v in row]
+    # Headers are quoted back in messages (stored as JSON, which holds no NUL): controls go.
+    headers = ["" if v is None else "".join(c for c in normalize_text(str(v)) if not control_characters(c)).strip()
+               for v in row]
     mapping = {}
     for index, header in enumerate(headers):
         key = ALIASES.get(_header_key(header))
@@ -334,13 +373,21 @@ def _text(value) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
+    return " ".join(normalize_text(str(value)).split())
 
 
 def _clean_row(line: int, raw: dict, checker: _RowChecker) -> CleanRow:
     values: dict = {}
+    bad = {key for key, value in raw.items()
+           if (invisible_characters if key == "full_name" else control_characters)(_text(value))}
+    for key in bad:
+        checker.error(key, "bad_characters")
+    # Reported once, here: the checks below see such a column as absent.
+    raw = {key: value for key, value in raw.items() if key not in bad}
     name = _text(raw.get("full_name"))
-    if not name:
+    if "full_name" in bad:
+        pass
+    elif not name:
         checker.error("full_name", "required")
     elif len(name) > 120:
         checker.error("full_name", "too_long", limit=120)
@@ -541,7 +588,7 @@ def check_rows(*, cell, scope: Scope | None, headers: list[str], mapping: dict[i
             raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
         checker = _RowChecker(line, headers, positions, today)
         row = _clean_row(line, raw, checker)
-        if "cell" in raw:
+        if "cell" in raw and not control_characters(_text(raw["cell"])):
             cell_column.check(raw["cell"], checker)
         result.errors += checker.errors
         result.warnings += checker.warnings
@@ -615,7 +662,7 @@ def _match(clean, result, cell, scope, headers, positions, by_card, by_citizen, 
             if record is None and holder.here and not (card and holder.party_card_number):
                 record = holder
             elif holder is not record:
-                checker.error("citizen_id", "citizen_elsewhere", value=citizen)
+                _refuse_elsewhere(checker, "citizen_id", citizen, holder, scope)
                 result.errors += checker.errors
                 continue
         if record is None:
@@ -646,14 +693,16 @@ def _match(clean, result, cell, scope, headers, positions, by_card, by_citizen, 
 
 
 def _refuse_elsewhere(checker: _RowChecker, key: str, number: str, record: _Existing, scope: Scope | None) -> None:
-    # Name the other cell only to someone who manages it: to others, its existence is all they learn.
+    # Name the holder only to someone who manages their cell: to others, one message for any
+    # reason, so that a refusal tells nothing about records outside their scope.
     manages = scope is not None and record.home_cell_id is not None and (
         scope.is_superuser or record.home_cell_id in scope.managed_cell_ids
     )
     if manages:
-        checker.error(key, "card_elsewhere_named", value=number, name=record.full_name, cell=record.home_cell_name)
+        code = "card_elsewhere_named" if key == "party_card_number" else "citizen_elsewhere_named"
+        checker.error(key, code, value=number, name=record.full_name, cell=record.home_cell_name)
     else:
-        checker.error(key, "card_elsewhere", value=number)
+        checker.error(key, "number_unusable", value=number)
 
 
 def _plan_update(row: CleanRow, record: _Existing, checker: _RowChecker) -> None:

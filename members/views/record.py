@@ -87,7 +87,7 @@ def _load_for_editing(request, member_id):
 @login_required
 def member_edit(request, member_id):
     scope, member, record, access = _load_for_editing(request, member_id)
-    form = MemberForm(request.POST or None, instance=member)
+    form = MemberForm(request.POST or None, instance=member, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             member_update(member=member, actor=request.user, **form.record_fields())

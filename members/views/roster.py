@@ -61,7 +61,7 @@ def roster(request, cell_id):
 def member_new(request, cell_id):
     scope = scope_for(request.user)
     cell = get_cell_for_manager(scope, cell_id)
-    form = MemberCreateForm(request.POST or None)
+    form = MemberCreateForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             member = member_create(
@@ -86,7 +86,7 @@ def member_visitor_new(request, cell_id):
     """Someone from elsewhere attending this cell on a temporary transfer."""
     scope = scope_for(request.user)
     cell = get_cell_for_manager(scope, cell_id)
-    form = VisitorForm(request.POST or None)
+    form = VisitorForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             member = member_attend_temporarily(

@@ -157,7 +157,7 @@ def test_a_card_of_another_cells_member_is_refused_without_naming_them(cast):
     rows = rows_of(1)
     rows[0][4] = cast.outsider.party_card_number
     result = check(cast.tree.a1, "a.csv", csv_bytes(rows), user=cast.secretary.user)
-    assert codes(result) == [(2, "E", "card_elsewhere")]
+    assert codes(result) == [(2, "E", "number_unusable")]
     assert "Vũ Văn Ngoài" not in imports.message_for(result.errors[0]["code"], result.errors[0]["params"])
 
 
@@ -174,7 +174,7 @@ def test_a_card_of_a_member_who_left_is_refused(cast):
     rows = rows_of(1)
     rows[0][4] = cast.member.party_card_number
     result = check(cast.tree.a1, "a.csv", csv_bytes(rows), user=cast.secretary.user)
-    assert codes(result) == [(2, "E", "card_elsewhere")]
+    assert codes(result) == [(2, "E", "number_unusable")]
 
 
 def test_a_citizen_id_of_someone_else_is_refused(cast):
@@ -184,7 +184,32 @@ def test_a_citizen_id_of_someone_else_is_refused(cast):
     headers = [*HEADERS, "Số CCCD"]
     rows = [[*rows_of(1)[0], "001099000111"]]
     result = check(cast.tree.a1, "a.csv", csv_bytes(rows, headers=headers))
-    assert codes(result) == [(2, "J", "citizen_elsewhere")]
+    assert codes(result) == [(2, "J", "number_unusable")]
+
+
+def test_refusals_of_numbers_outside_the_scope_read_the_same_whatever_the_reason(cast):
+    from members.services import member_update
+
+    member_update(member=cast.outsider, citizen_id="001099000111")
+    member_change_status(member=cast.member, status=MemberStatus.TRANSFERRED_OUT, effective_date=dt.date(2025, 1, 1))
+    headers = [*HEADERS, "Số CCCD"]
+    rows = [[*row, ""] for row in rows_of(3)]
+    rows[0][4] = cast.outsider.party_card_number  # another cell's member
+    rows[1][4] = cast.member.party_card_number  # a member who left
+    rows[2][-1] = "001099000111"  # another cell's member's citizen ID
+    result = check(cast.tree.a1, "a.csv", csv_bytes(rows, headers=headers), user=cast.secretary.user)
+    messages = {imports.message_for(e["code"], {**e["params"], "value": "X"}) for e in result.errors}
+    assert len(result.errors) == 3 and len(messages) == 1
+    assert "Vũ Văn Ngoài" not in messages.pop()
+
+
+def test_someone_who_manages_the_other_cell_is_told_whose_citizen_id_it_is(cast):
+    from members.services import member_update
+
+    member_update(member=cast.outsider, citizen_id="001099000111")
+    rows = [[*rows_of(1)[0], "001099000111"]]
+    result = check(cast.tree.a1, "a.csv", csv_bytes(rows, headers=[*HEADERS, "Số CCCD"]), user=cast.admin)
+    assert "Vũ Văn Ngoài" in imports.message_for(result.errors[0]["code"], result.errors[0]["params"])
 
 
 def test_members_of_this_cell_are_matched_by_card_number(cast):

@@ -226,7 +226,7 @@ def test_the_file_is_checked_again_when_written(cast, login):
     client.post(job_url(job, "member_import_confirm"))
     job.refresh_from_db()
     assert job.status == MemberImport.Status.INVALID and not imported().exists()
-    assert [p["code"] for p in job.errors] == ["card_elsewhere"]
+    assert [p["code"] for p in job.errors] == ["number_unusable"]
 
 
 def test_the_templates_download_with_vietnamese_headers(cast, login):

@@ -73,12 +73,33 @@ def test_bad_input_is_explained_and_what_was_typed_is_kept(cast, login, override
     assert not Member.objects.filter(workplace="Công ty May Sông Hồng").exists()
 
 
-def test_a_card_number_already_used_is_refused_in_plain_words(cast, login):
-    response = login(cast.secretary).post(new_url(cast.tree.a1),
-                                          valid(party_card_number=cast.outsider.party_card_number))
-    assert response.context["form"].errors["party_card_number"] == [
-        "Số thẻ đảng viên này đã thuộc về một đảng viên khác."]
+def test_a_number_held_outside_the_secretarys_scope_gets_one_message_whatever_the_reason(cast, login):
+    from members import imports
+    from members.services import member_update
+
+    member_update(member=cast.outsider, citizen_id="001099000111")
+    client = login(cast.secretary)
+    card = cast.outsider.party_card_number
+    errors = client.post(new_url(cast.tree.a1), valid(party_card_number=card)).context["form"].errors
+    assert errors["party_card_number"] == [imports.message_for("number_unusable", {"value": card})]
+    errors = client.post(new_url(cast.tree.a1), valid(citizen_id="001099000111")).context["form"].errors
+    assert errors["citizen_id"] == [imports.message_for("number_unusable", {"value": "001099000111"})]
+    assert "Vũ Văn Ngoài" not in str(errors)
     assert not Member.objects.filter(full_name="Phạm Thị Lan").exists()
+
+
+def test_a_number_held_by_a_member_the_secretary_sees_names_them(cast, login):
+    response = login(cast.secretary).post(new_url(cast.tree.a1),
+                                          valid(party_card_number=cast.member.party_card_number))
+    assert "Lê Thị Hoa" in response.context["form"].errors["party_card_number"][0]
+    assert not Member.objects.filter(full_name="Phạm Thị Lan").exists()
+
+
+def test_the_committee_above_is_told_whose_number_it_is(cast, login):
+    # The committee member is also A2's secretary; A1's members are in their commune.
+    response = login(cast.committee).post(new_url(cast.tree.a2),
+                                          valid(party_card_number=cast.member.party_card_number))
+    assert "Lê Thị Hoa" in response.context["form"].errors["party_card_number"][0]
 
 
 def test_an_admission_outside_the_age_rule_is_saved_with_a_warning(cast, login):
