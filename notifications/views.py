@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from common.text import positive_int
 from notifications import selectors
 from notifications.forms import NotificationSettingsForm
 from notifications.services import inbox as inbox_services
@@ -31,9 +32,9 @@ def inbox(request):
 
 
 def _back_to_inbox(request):
-    page = request.POST.get("page", "")
+    page = positive_int(request.POST.get("page"), default=0, below=1_000_000)
     url = reverse("inbox")
-    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+    return redirect(f"{url}?page={page}" if page else url)
 
 
 def _same_site_path(request, link: str) -> str | None:

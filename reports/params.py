@@ -1,6 +1,7 @@
 """Read the dashboards' query string (period, filters, sort, page) into safe values."""
 
 from common.months import add_months, current_month
+from common.text import positive_int, search_query
 from reports.figures import band_choices
 from reports.periods import BadPeriod, Period
 from reports.selectors import SORTS, STATUSES, UnitQuery
@@ -47,13 +48,12 @@ def unit_query_from(params) -> UnitQuery:
         status=status if status in STATUSES else "",
         band=int(band) if band in {key for key, _ in band_choices()} else None,
         risk=params.get("risk") == "1",
-        q=(params.get("q") or "").strip()[:100],
+        q=search_query(params.get("q") or ""),
     )
 
 
 def page_from(params) -> int:
-    text = params.get("page") or "1"
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+    return positive_int(params.get("page"), default=1, below=100_000)
 
 
 def kept(params) -> dict:

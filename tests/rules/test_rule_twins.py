@@ -102,3 +102,14 @@ def test_a_resolution_passes_with_more_than_half_of_the_official_members_summone
     assert rules.vote_passes(votes_for=10, official_summoned=19)
     assert not rules.vote_passes(votes_for=9, official_summoned=19)
     assert not rules.vote_passes(votes_for=0, official_summoned=0)
+
+
+def test_a_number_typed_in_a_url_is_ascii_digits_in_range():
+    from common.text import positive_int, search_query
+
+    assert positive_int("3", default=1, below=10) == 3
+    assert positive_int("²", default=1, below=10) == 1
+    assert positive_int("١٢", default=1, below=100) == 1
+    assert positive_int("0", default=1, below=10) == 1
+    assert positive_int(None, default=1, below=10) == 1
+    assert search_query("Nguye\u0302\u0303n\x00 \u202eVăn ") == "Nguyễn Văn"
