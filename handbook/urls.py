@@ -45,5 +45,8 @@ urlpatterns = [
     path("settings/", include(api_settings_urls)),
     path("", include("meetings.urls")),
     path("", include("members.urls")),
+    path("", include("admissions.urls")),
+    path("", include("fees.urls")),
+    path("", include("conduct.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,3 @@
+"""URLs of the conduct pages."""
+
+urlpatterns = []

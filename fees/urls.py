@@ -1,0 +1,3 @@
+"""URLs of the fees pages."""
+
+urlpatterns = []
