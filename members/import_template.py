@@ -1,4 +1,5 @@
-"""The downloadable roster templates: an .xlsx with Vietnamese headers, lists and help, and a .csv."""
+"""The downloadable roster templates: an .xlsx with Vietnamese headers, lists and help, and a .csv.
+Their cells go through common.exports, like every export."""
 
 import csv
 import datetime as dt
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.exports import safe_cell, safe_row, xlsx_append
 from members.imports import COLUMNS
 
 TEXT_COLUMNS = {"citizen_id", "phone", "party_card_number"}
@@ -31,11 +33,11 @@ def template_xlsx() -> bytes:
     fill = PatternFill("solid", fgColor="B3001B")
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
-        head = sheet.cell(row=1, column=index, value=column.label)
+        head = sheet.cell(row=1, column=index, value=safe_cell(column.label))
         head.font, head.fill = bold, fill
         head.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[letter].width = max(14, len(column.label) + 4)
-        example = sheet.cell(row=2, column=index, value=column.example)
+        example = sheet.cell(row=2, column=index, value=safe_cell(column.example))
         # Formats on the whole column (not on empty cells, which would count as rows):
         # text, so Excel keeps a leading 0 and does not write 1.2E+11; dates as dd/mm/yyyy.
         if column.key in TEXT_COLUMNS:
@@ -53,16 +55,16 @@ def template_xlsx() -> bytes:
     sheet.freeze_panes = "B2"
 
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Cách ghi"])
+    xlsx_append(guide, ["Cột", "Cách ghi"])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    guide.append(["", "Mỗi dòng một đảng viên; dòng 2 là ví dụ, hãy xóa hoặc ghi đè."])
-    guide.append(["", "Đảng viên đã có trong chi bộ (cùng số thẻ đảng viên) được cập nhật, không thêm trùng."])
-    guide.append(["", "Ô để trống không xóa thông tin đã có."])
+    xlsx_append(guide, ["", "Mỗi dòng một đảng viên; dòng 2 là ví dụ, hãy xóa hoặc ghi đè."])
+    xlsx_append(guide, ["", "Đảng viên đã có trong chi bộ (cùng số thẻ đảng viên) được cập nhật, không thêm trùng."])
+    xlsx_append(guide, ["", "Ô để trống không xóa thông tin đã có."])
     # The guide is in Vietnamese, like the headers.
     with translation.override("vi"):
         for column in COLUMNS:
-            guide.append([column.label, str(column.help)])
+            xlsx_append(guide, [column.label, str(column.help)])
     guide.column_dimensions["A"].width = 22
     guide.column_dimensions["B"].width = 90
 
@@ -75,8 +77,8 @@ def template_csv() -> bytes:
     """UTF-8 with a BOM, so that Excel opens the Vietnamese headers correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([c.label for c in COLUMNS])
-    writer.writerow([
+    writer.writerow(safe_row(c.label for c in COLUMNS))
+    writer.writerow(safe_row(
         c.example.strftime("%d/%m/%Y") if isinstance(c.example, dt.date) else c.example for c in COLUMNS
-    ])
+    ))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

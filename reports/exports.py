@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from common.exports import safe_cell, safe_row, xlsx_append
 from common.numbers import XLSX_PERCENT_FORMAT, percent_fraction
 from reports.tables import Table
 
@@ -20,14 +21,15 @@ _HEADER_FILL = PatternFill("solid", fgColor="F3D9DC")
 
 
 def write_xlsx(table: Table, stream, *, heading: str, progress: Callable[[int], None] | None = None) -> int:
-    """A title row (organisation and period), a bold frozen header, widths and number formats."""
+    """A title row (organisation and period), a bold frozen header, widths and number formats.
+    Every row goes through common.exports: no name becomes a formula."""
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
-    sheet.append([heading])
+    xlsx_append(sheet, [heading])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(table.columns))
-    sheet.append([column.header for column in table.columns])
+    xlsx_append(sheet, [column.header for column in table.columns])
     for index, column in enumerate(table.columns, start=1):
         cell = sheet.cell(row=2, column=index)
         cell.font = Font(bold=True)
@@ -42,7 +44,7 @@ def write_xlsx(table: Table, stream, *, heading: str, progress: Callable[[int], 
     for row in table.rows:
         for index in percents:  # a number with a percent format: 88.7 % is stored as 0.887
             row[index] = percent_fraction(row[index])
-        sheet.append(row)
+        xlsx_append(sheet, row)
         count += 1
         for index, number_format in enumerate(formats, start=1):
             if number_format:
@@ -57,10 +59,10 @@ def write_csv(table: Table, stream, *, progress: Callable[[int], None] | None = 
     """UTF-8 with a byte-order mark, so Excel reads the Vietnamese letters correctly."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
-    writer.writerow([column.header for column in table.columns])
+    writer.writerow(safe_row(column.header for column in table.columns))
     count = 0
     for row in table.rows:
-        writer.writerow(["" if value is None else _csv_value(value, column.kind)
+        writer.writerow(["" if value is None else _csv_value(safe_cell(value), column.kind)
                          for value, column in zip(row, table.columns, strict=True)])
         count += 1
         if progress and count % 500 == 0:
