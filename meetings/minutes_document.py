@@ -65,10 +65,11 @@ def _signer(minutes: Minutes | None, signers: list[tuple[int, str, str]]) -> Sig
     return Signer(titles[Role.SECRETARY], minutes.chair.full_name if minutes and minutes.chair else "")
 
 
-def document_context(meeting: Meeting, minutes: Minutes | None) -> dict:
+def document_context(meeting: Meeting, minutes: Minutes | None, *, show_reasons: bool) -> dict:
     """Everything the A4 template shows, computed from the roll call (frozen once saved), the
     minutes and their amendments. A draft resolution whose vote failed is printed within the
-    minutes as not adopted, never as a resolution."""
+    minutes as not adopted, never as a resolution. The reasons of the excused absences are
+    printed only for readers who may know them (roll_call_selectors.reads_absence_reasons)."""
     summary = attendance_summary(roll_call_sheet(meeting))
     cell, parent = meeting.cell, meeting.cell.parent
     day = timezone.localdate(meeting.starts_at)
@@ -77,6 +78,7 @@ def document_context(meeting: Meeting, minutes: Minutes | None) -> dict:
         "meeting": meeting,
         "minutes": minutes,
         "summary": summary,
+        "show_reasons": show_reasons,
         "vote": vote_result(minutes, summary),
         "signer": _signer(minutes, roll_call_signers(meeting)),
         "parent_line": _header_name(parent.name, pgettext("document header", "PARTY COMMITTEE")) if parent else "",
@@ -92,12 +94,13 @@ def document_context(meeting: Meeting, minutes: Minutes | None) -> dict:
     }
 
 
-def render_pdf(meeting: Meeting, minutes: Minutes | None) -> bytes:
+def render_pdf(meeting: Meeting, minutes: Minutes | None, *, show_reasons: bool) -> bytes:
     """The same template as the print page, through WeasyPrint (needs Pango from the OS)."""
     from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string("meetings/minutes_print.html", {**document_context(meeting, minutes), "pdf": True})
+    html = render_to_string("meetings/minutes_print.html", {**document_context(meeting, minutes, show_reasons=show_reasons),
+                                                                "pdf": True})
     # The stylesheet is read from disk and nothing else is fetched: no URL in the text can
     # make the server call out (or call itself back).
     no_fetching = URLFetcher(allowed_protocols=())

@@ -228,6 +228,13 @@ def meeting_for_roll_call(scope: Scope, public_id) -> tuple[Meeting, bool]:
     raise Http404
 
 
+def reads_absence_reasons(scope: Scope, meeting: Meeting) -> bool:
+    """Why a member was absent is for the cell's officers, the committees above and superusers.
+    The cell's other members, reading the finished minutes, learn only that the absence was
+    excused (the member reads their own excuse on the meeting page)."""
+    return can_manage_cell(scope, meeting.cell) or scope.oversees_path(meeting.cell.path)
+
+
 def meeting_for_minutes(scope: Scope, public_id) -> tuple[Meeting, Minutes | None, bool]:
     """The meeting, its minutes and whether the user may change them.
 

@@ -17,6 +17,7 @@ from meetings.roll_call_selectors import (
     attendance_summary,
     meeting_for_minutes,
     minutes_amendments,
+    reads_absence_reasons,
     roll_call_sheet,
     roll_call_signers,
 )
@@ -108,6 +109,7 @@ def minutes_edit(request, meeting_id):
         "meeting": meeting,
         "minutes": minutes,
         "summary": summary,
+        "show_reasons": reads_absence_reasons(scope, meeting),
         "vote": vote_result(minutes, summary),
         "form": form,
         "problem": problem,
@@ -121,24 +123,26 @@ def minutes_edit(request, meeting_id):
 
 
 def _document_meeting(request, meeting_id):
-    meeting, minutes, _can_write = meeting_for_minutes(scope_for(request.user), meeting_id)
+    """The meeting, its minutes and whether the reader may see the reasons of absences."""
+    scope = scope_for(request.user)
+    meeting, minutes, _can_write = meeting_for_minutes(scope, meeting_id)
     if minutes_problem(meeting):
         raise Http404  # no roll call, or cancelled: there is no document to print
-    return meeting, minutes
+    return meeting, minutes, reads_absence_reasons(scope, meeting)
 
 
 @login_required
 @require_GET
 def minutes_print(request, meeting_id):
-    meeting, minutes = _document_meeting(request, meeting_id)
-    return render(request, "meetings/minutes_print.html", document_context(meeting, minutes))
+    meeting, minutes, show_reasons = _document_meeting(request, meeting_id)
+    return render(request, "meetings/minutes_print.html", document_context(meeting, minutes, show_reasons=show_reasons))
 
 
 @login_required
 @require_GET
 def minutes_pdf(request, meeting_id):
-    meeting, minutes = _document_meeting(request, meeting_id)
+    meeting, minutes, show_reasons = _document_meeting(request, meeting_id)
     day = timezone.localdate(meeting.starts_at)
-    response = HttpResponse(render_pdf(meeting, minutes), content_type="application/pdf")
+    response = HttpResponse(render_pdf(meeting, minutes, show_reasons=show_reasons), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-{day:%Y-%m-%d}-{meeting.public_id.hex[:8]}.pdf"'
     return response
