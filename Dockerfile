@@ -11,4 +11,5 @@ RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build
 RUN useradd --create-home handbook && mkdir -p /data/media && chown handbook /data/media
 USER handbook
 EXPOSE 8000
-CMD ["gunicorn", "handbook.wsgi", "--bind", "0.0.0.0:8000"]
+# handbook/gunicorn_conf.py: no "Server: gunicorn" banner.
+CMD ["gunicorn", "handbook.wsgi", "--config", "handbook/gunicorn_conf.py", "--bind", "0.0.0.0:8000"]

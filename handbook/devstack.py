@@ -59,8 +59,8 @@ def main() -> int:
         _manage(env, "seed_demo", "--scale", "commune", "--if-empty")
         _manage(env, "rollups_rebuild")
         commands = {
-            "web": [str(BIN / "gunicorn"), "handbook.wsgi", "--bind", f"{host}:{port}", "--workers", "2",
-                    "--access-logfile", "-", "--timeout", "60"],
+            "web": [str(BIN / "gunicorn"), "handbook.wsgi", "--config", "handbook/gunicorn_conf.py",
+                    "--bind", f"{host}:{port}", "--workers", "2", "--access-logfile", "-", "--timeout", "60"],
             "worker": [str(BIN / "celery"), "-A", "handbook", "worker", "--loglevel", "INFO", "--concurrency", "2"],
             "beat": [str(BIN / "celery"), "-A", "handbook", "beat", "--loglevel", "INFO"],
         }

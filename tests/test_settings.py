@@ -93,3 +93,37 @@ def test_docker_compose_describes_the_production_stack():
     web_env = services["web"]["environment"]
     for key in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
         assert key in web_env, key
+
+
+def test_every_gunicorn_command_loads_the_config_that_hides_the_server_banner():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    config = ["--config", "handbook/gunicorn_conf.py"]
+    web = compose["services"]["web"]["command"]
+    assert web[2:4] == config
+    dockerfile_cmd = re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.M).group(1)
+    assert '"--config", "handbook/gunicorn_conf.py"' in dockerfile_cmd
+    assert '"--config", "handbook/gunicorn_conf.py"' in (ROOT / "handbook" / "devstack.py").read_text()
+
+
+def test_the_compose_file_says_gunicorn_faces_the_clients_and_trusts_no_proxy_header():
+    text = (ROOT / "docker-compose.yml").read_text()
+    web = yaml.safe_load(text)["services"]["web"]
+    assert web["ports"] == ["8000:8000"]
+    assert web["environment"]["HANDBOOK_TRUSTED_PROXIES"] == "${HANDBOOK_TRUSTED_PROXIES:-0}"
+    assert "gunicorn faces the clients directly" in text
+
+
+def test_gunicorn_answers_with_a_neutral_server_name(monkeypatch):
+    import runpy
+    from types import SimpleNamespace
+
+    import gunicorn.http.wsgi as wsgi
+
+    for name in ("SERVER", "SERVER_SOFTWARE"):  # restored after the test
+        monkeypatch.setattr(wsgi, name, getattr(wsgi, name))
+    runpy.run_path(str(ROOT / "handbook" / "gunicorn_conf.py"))  # as gunicorn loads it
+    response = wsgi.Response(SimpleNamespace(version=(1, 1), method="GET", should_close=lambda: True), None, None)
+    response.status = "200 OK"
+    head = "".join(response.default_headers())
+    assert "Server: handbook\r\n" in head and "gunicorn" not in head.lower()
+    assert "gunicorn" not in wsgi.SERVER_SOFTWARE
