@@ -17,12 +17,11 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django.utils import timezone
 
-from api.models import ApiToken
-from common.audit import audit_context
+from api.services import tokens_revoke_all
 from handbook.security import LAST_SEEN_KEY
 from members.tasks import end_other_sessions
+from notifications.account_notices import account_change_notice
 
 
 @receiver(user_logged_in, dispatch_uid="handbook.last_seen_at_sign_in")
@@ -31,17 +30,12 @@ def _start_idle_clock(sender, request, user, **kwargs):
         request.session[LAST_SEEN_KEY] = int(time.time())
 
 
-def tokens_revoke_all(*, user) -> None:
-    with audit_context(user):
-        ApiToken.objects.filter(user_id=user.pk).usable().update(revoked_at=timezone.now())
-
-
-def second_factor_changed(*, request, user) -> None:
+def second_factor_changed(*, request, user, reason: str) -> None:
     """Revoke every token of `user` and end their other sessions, after the change commits."""
     kept = None
     if request is not None and getattr(request, "user", None) is not None and request.user.pk == user.pk:
         kept = request.session.session_key
-    tokens_revoke_all(user=user)
+    tokens_revoke_all(user, reason=reason)
     transaction.on_commit(lambda: end_other_sessions.delay(user.pk, kept), robust=True)
 
 
@@ -52,16 +46,40 @@ def _totp_added(sender, request, user, authenticator, **kwargs):
     if request is not None and request.user.pk == user.pk:
         # Turning TOTP on takes a valid code: this session has proved the second factor.
         record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
-    second_factor_changed(request=request, user=user)
+    second_factor_changed(request=request, user=user, reason="totp_added")
 
 
 @receiver(authenticator_removed, dispatch_uid="handbook.totp_removed")
 def _totp_removed(sender, request, user, authenticator, **kwargs):
     if authenticator.type == Authenticator.Type.TOTP:
-        second_factor_changed(request=request, user=user)
+        second_factor_changed(request=request, user=user, reason="totp_removed")
 
 
 @receiver(password_changed, dispatch_uid="handbook.password_changed")
-@receiver(password_reset, dispatch_uid="handbook.password_reset")
 def _password_changed(sender, request, user, **kwargs):
-    tokens_revoke_all(user=user)
+    tokens_revoke_all(user, reason="password_changed")
+
+
+@receiver(password_reset, dispatch_uid="handbook.password_reset")
+def _password_reset(sender, request, user, **kwargs):
+    tokens_revoke_all(user, reason="password_reset")
+
+
+# The owner is told of each change (notifications.account_notices). The notice is recorded
+# in the change's own transaction, so it exists only if the change commits, and is sent
+# once it does.
+@receiver(authenticator_added, dispatch_uid="handbook.notice_totp_added")
+@receiver(authenticator_removed, dispatch_uid="handbook.notice_totp_removed")
+def _tell_owner_of_totp(sender, user, authenticator, signal, **kwargs):
+    if authenticator.type == Authenticator.Type.TOTP:
+        account_change_notice(user=user, event="totp_added" if signal is authenticator_added else "totp_removed")
+
+
+@receiver(password_changed, dispatch_uid="handbook.notice_password_changed")
+def _tell_owner_of_password_change(sender, user, **kwargs):
+    account_change_notice(user=user, event="password_changed")
+
+
+@receiver(password_reset, dispatch_uid="handbook.notice_password_reset")
+def _tell_owner_of_password_reset(sender, user, **kwargs):
+    account_change_notice(user=user, event="password_reset")

@@ -17,6 +17,7 @@ from members import normalize as norm
 from members.access import members_visible
 from members.models import Member, Role, User
 from members.selectors import RosterFilter
+from members.services import NumberConflict
 
 
 class DateInput(forms.DateInput):
@@ -86,6 +87,8 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.warnings: list[str] = []
+        # Numbers refused as held outside the scope: the view reports them to the committee above.
+        self.number_conflicts: list[NumberConflict] = []
         self.fields["gender"].choices = [("", _("— choose —")), *Member.Gender.choices]
         for name in ("date_of_birth", "admission_date", "official_date"):
             if name in self.fields:
@@ -185,6 +188,8 @@ class MemberForm(forms.ModelForm):
             self.add_error(name, self.holder_named[name] % {"name": holder.full_name})
         else:
             self.add_error(name, imports.message_for("number_unusable", {"value": value}))
+            self.number_conflicts.append(
+                NumberConflict(field=name, number=value, name=self.cleaned_data.get("full_name", "")))
 
     def record_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in MEMBER_FORM_FIELDS

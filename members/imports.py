@@ -29,6 +29,7 @@ from common.text import control_characters, invisible_characters, normalize_sear
 from members import normalize as norm
 from members.access import Scope
 from members.models import CellMembership, Member, MemberStatus
+from members.services import NumberConflict, number_conflicts_report
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -329,6 +330,8 @@ class CheckResult:
     errors: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     rows_total: int = 0
+    # Numbers refused as held outside the user's scope (told to the committee above the cell).
+    conflicts: list[NumberConflict] = field(default_factory=list)
 
     @property
     def counts(self) -> dict:
@@ -605,6 +608,7 @@ def check_rows(*, cell, scope: Scope | None, headers: list[str], mapping: dict[i
     citizens = {r.values["citizen_id"] for r in clean if "citizen_id" in r.values}
     by_card, by_citizen, own = _existing_members(cell, cards, citizens)
     _match(clean, result, cell, scope, headers, positions, by_card, by_citizen, own)
+    number_conflicts_report(cell=cell, conflicts=result.conflicts, user_id=scope.user_id if scope else None)
     result.errors.sort(key=lambda p: (p["line"] or 0, p["column"]))
     result.warnings.sort(key=lambda p: (p["line"] or 0, p["column"]))
     result.rows = [] if result.errors else clean
@@ -654,7 +658,7 @@ def _match(clean, result, cell, scope, headers, positions, by_card, by_citizen, 
         if card and card in by_card:
             record = by_card[card]
             if not record.here:
-                _refuse_elsewhere(checker, "party_card_number", card, record, scope)
+                _refuse_elsewhere(checker, "party_card_number", card, record, scope, row, result)
                 result.errors += checker.errors
                 continue
         if citizen and citizen in by_citizen:
@@ -662,7 +666,7 @@ def _match(clean, result, cell, scope, headers, positions, by_card, by_citizen, 
             if record is None and holder.here and not (card and holder.party_card_number):
                 record = holder
             elif holder is not record:
-                _refuse_elsewhere(checker, "citizen_id", citizen, holder, scope)
+                _refuse_elsewhere(checker, "citizen_id", citizen, holder, scope, row, result)
                 result.errors += checker.errors
                 continue
         if record is None:
@@ -692,7 +696,8 @@ def _match(clean, result, cell, scope, headers, positions, by_card, by_citizen, 
         result.warnings += checker.warnings
 
 
-def _refuse_elsewhere(checker: _RowChecker, key: str, number: str, record: _Existing, scope: Scope | None) -> None:
+def _refuse_elsewhere(checker: _RowChecker, key: str, number: str, record: _Existing, scope: Scope | None,
+                      row: CleanRow, result: CheckResult) -> None:
     # Name the holder only to someone who manages their cell: to others, one message for any
     # reason, so that a refusal tells nothing about records outside their scope.
     manages = scope is not None and record.home_cell_id is not None and (
@@ -703,6 +708,7 @@ def _refuse_elsewhere(checker: _RowChecker, key: str, number: str, record: _Exis
         checker.error(key, code, value=number, name=record.full_name, cell=record.home_cell_name)
     else:
         checker.error(key, "number_unusable", value=number)
+        result.conflicts.append(NumberConflict(field=key, number=number, name=row.values.get("full_name", "")))
 
 
 def _plan_update(row: CleanRow, record: _Existing, checker: _RowChecker) -> None:

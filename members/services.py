@@ -1,10 +1,12 @@
 """Writes about people: records, status history, memberships, seats and accounts."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,27 @@ MEMBER_FIELDS = {
     "full_name", "date_of_birth", "gender", "ethnicity", "religion", "citizen_id", "phone", "email",
     "party_card_number", "admission_date", "official_date", "workplace_kind", "workplace", "far_from_home",
 }
+
+
+# Sent with `cell`, `conflicts` and `user_id` (who typed them) when numbers typed for a cell are refused
+# because they belong to records outside the user's scope. The committee above the cell is
+# told (notifications.number_conflicts listens: this floor imports none above it).
+number_conflicts_refused = Signal()
+
+
+@dataclass(frozen=True)
+class NumberConflict:
+    field: str  # "party_card_number" or "citizen_id"
+    number: str
+    name: str  # the name typed with it
+
+
+def number_conflicts_report(*, cell: Organization | None, conflicts: list[NumberConflict],
+                            user_id: int | None = None) -> None:
+    """A secretary who meets a number they may not know the holder of learns nothing about
+    the holder; the committee above the cell, which may look into it, is told instead."""
+    if conflicts and cell is not None:
+        number_conflicts_refused.send(sender=NumberConflict, cell=cell, conflicts=conflicts, user_id=user_id)
 
 
 def _clean_blank_unique(fields: dict) -> dict:

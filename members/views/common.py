@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
+from members.services import number_conflicts_report
+
 
 def apply_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on the form: on the field it names, else at the top."""
@@ -10,3 +12,8 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def report_number_conflicts(form, *, cell, user) -> None:
+    """Numbers the form refused as held outside the user's scope go to the committee above."""
+    number_conflicts_report(cell=cell, conflicts=form.number_conflicts, user_id=user.pk)

@@ -32,7 +32,7 @@ from members.services import (
     user_create_for_member,
 )
 from members.status_steps import STEPS, return_status, steps_for
-from members.views.common import apply_errors
+from members.views.common import apply_errors, report_number_conflicts
 from notifications.invitations import invitation_send
 
 
@@ -98,6 +98,7 @@ def member_edit(request, member_id):
                 messages.warning(request, warning)
             messages.success(request, _("The record was saved."))
             return redirect("member_detail", member_id=member.public_id)
+    report_number_conflicts(form, cell=access.cell, user=request.user)
     return render(request, "members/member_form.html", {
         "cell": access.cell, "form": form, "member": member,
         "title": _("Edit the record of %(name)s") % {"name": member.full_name},

@@ -15,7 +15,7 @@ from members.access import can_manage_cell, cells_managed, get_cell_for_manager,
 from members.forms import MemberCreateForm, RosterSearchForm, VisitorForm
 from members.selectors import ROSTER_PAGE_SIZE, get_cell_for_roster, roster_counts, roster_memberships
 from members.services import member_attend_temporarily, member_create
-from members.views.common import apply_errors
+from members.views.common import apply_errors, report_number_conflicts
 
 
 @login_required
@@ -76,6 +76,7 @@ def member_new(request, cell_id):
                 messages.warning(request, warning)
             messages.success(request, _("%(name)s was added to the roster.") % {"name": member.full_name})
             return redirect("member_detail", member_id=member.public_id)
+    report_number_conflicts(form, cell=cell, user=request.user)
     return render(request, "members/member_form.html", {
         "cell": cell, "form": form, "title": _("Add a party member"), "creating": True,
     })
@@ -99,6 +100,7 @@ def member_visitor_new(request, cell_id):
         else:
             messages.success(request, _("%(name)s now attends the cell temporarily.") % {"name": member.full_name})
             return redirect("member_detail", member_id=member.public_id)
+    report_number_conflicts(form, cell=cell, user=request.user)
     return render(request, "members/member_form.html", {
         "cell": cell, "form": form, "title": _("Add a member attending temporarily"), "visitor": True,
     })
