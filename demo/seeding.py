@@ -156,10 +156,17 @@ class Seeder:
         self.build_demo_reminder_meeting()
         self.build_demo_accounts()
         self.build_demo_discussion()
+        self.build_registers()
         with connection.cursor() as cursor:
             # COPY leaves the planner without statistics; plans are bad until autovacuum runs.
             cursor.execute("ANALYZE")
         return self.result
+
+    def build_registers(self) -> None:
+        """The member registers, each seeded by its own app."""
+        from conduct import demo as conduct_demo
+
+        conduct_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
 
     def build_tree(self) -> None:
         with_district, n_grassroots, cells_range, _ = SCALES[self.scale]

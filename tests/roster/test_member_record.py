@@ -143,5 +143,6 @@ def test_the_record_keeps_a_constant_number_of_queries(cast, login, django_asser
     f.seat(m, cast.tree.commune_a, CommitteeSeat.Body.EXECUTIVE_COMMITTEE)
     client = login(cast.secretary)
     client.get(detail(m))
-    with django_assert_max_num_queries(11):
+    # 11 for the record, 3 for its commendation, discipline and badge section (conduct).
+    with django_assert_max_num_queries(14):
         client.get(detail(m))
