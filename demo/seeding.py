@@ -164,8 +164,10 @@ class Seeder:
 
     def build_registers(self) -> None:
         """The member registers, each seeded by its own app."""
+        from admissions import demo as admissions_demo
         from conduct import demo as conduct_demo
 
+        admissions_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
         conduct_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
 
     def build_tree(self) -> None:

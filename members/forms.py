@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.months import add_months
 from common.text import control_characters, invisible_characters, normalize_search, normalize_text
 from members import imports
 from members import normalize as norm
 from members.access import members_visible
 from members.models import Member, Role, User
+from members.rules import probation_ends
 from members.selectors import RosterFilter
 from members.services import NumberConflict
 
@@ -274,7 +274,7 @@ class StatusChangeForm(forms.Form):
         if not self.is_bound:
             today = timezone.localdate()
             if action.key == "official" and member.admission_date:
-                due = add_months(member.admission_date, settings.HANDBOOK_RULES["probation_months"])
+                due = probation_ends(member.admission_date)
                 self.initial["effective_date"] = min(due, today + dt.timedelta(days=366))
             else:
                 self.initial["effective_date"] = today

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cells.models import Organization
 from common.audit import audit_context
 from common.text import normalize_search
+from members import rules
 from members.models import (
     GONE_STATUSES,
     CellMembership,
@@ -162,6 +163,12 @@ def member_change_status(*, member: Member, status: str, effective_date: dt.date
     if member.admission_date and effective_date < member.admission_date:
         raise ValidationError({"effective_date": _("The date is before the member's admission.")})
     _check_status_step(member, status, temporary_cell, other_organization)
+    if status == MemberStatus.OFFICIAL and member.official_date is None:
+        # Recognition as an official member, whichever page records it (members.rules).
+        refusal = rules.recognition_refusal(status=member.status, admission_date=member.admission_date,
+                                            on=effective_date)
+        if refusal:
+            raise ValidationError({"effective_date": refusal})
     open_memberships = member.memberships.filter(end_date__isnull=True)
     if status in GONE_STATUSES:
         closing = open_memberships
