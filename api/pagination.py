@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, pagination
 
-_NUMBER = re.compile(r"^[0-9]{1,9}$")
+# ASCII digits only, the whole value: "²" or "١" are digits to str.isdigit() (and int() takes
+# "١"), and "$" alone would let "5\n" through.
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -20,7 +22,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(name)
         if raw is None:
             return default
-        number = int(raw) if _NUMBER.match(raw) else 0
+        number = int(raw) if _NUMBER.fullmatch(raw) else 0
         if number < 1 or (maximum is not None and number > maximum):
             message = (_("Enter a whole number from 1 to %(max)s.") % {"max": maximum}) if maximum \
                 else _("Enter a whole number from 1.")

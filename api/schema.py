@@ -22,7 +22,7 @@ ERROR_SCHEMA = {
                 "code": {
                     "type": "string",
                     "description": "Stable, for programs: invalid, invalid_credentials, invalid_code, "
-                                   "invalid_challenge, mfa_setup_required, mfa_required, no_token, "
+                                   "invalid_challenge, mfa_setup_required, mfa_sign_in_required, mfa_required, no_token, "
                                    "not_authenticated, authentication_failed, token_expired, token_revoked, "
                                    "permission_denied, not_found, method_not_allowed, "
                                    "unsupported_media_type, parse_error, too_large, throttled.",
@@ -48,7 +48,10 @@ valid for 90 days; send it as `Authorization: Bearer <token>`. An account with t
 sign-in first gets `mfa_required` and a challenge, then `POST /api/v1/auth/token/mfa/` with the
 challenge and a TOTP or recovery code returns the token. Members see and revoke their tokens on
 the page *Settings → API tokens* (`/settings/api-tokens/`) or with `POST /api/v1/auth/sign-out/`.
-The browser session works too (send the CSRF token on changes).
+The browser session works too (send the CSRF token on changes). Officers and staff (when the
+site requires it) work only with a token issued after the second factor: one issued on the
+password alone answers 403 `mfa_setup_required` (no TOTP yet) or `mfa_sign_in_required` (sign
+in again with a code). Changing the password or turning TOTP on or off revokes every token.
 
 **Errors.** Every 4xx has the body `{"error": {"code", "message", "fields"}}`; the message is in
 the language of `Accept-Language` (`vi`, the default, or `en`). Unknown paths are 404 and

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from api.models import ApiToken
 from cells.models import Organization
+from common.text import control_characters, normalize_text, search_query
 from meetings.models import Attendance, DraftComment, Meeting, MeetingDocument
 from meetings.rules import MARKS
 from members.models import CellMembership, CommitteeSeat, Member, MemberStatus, Role
@@ -23,12 +24,36 @@ LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 class StrictCharField(serializers.CharField):
-    """Text input that must be a JSON string: DRF would turn 0 or true into "0" or "True"."""
+    """Text input that must be a JSON string (DRF would turn 0 or true into "0" or "True"), kept
+    in one Unicode form (NFC: "Nguyễn" sent decomposed is stored as the same letters as
+    everyone's) and without control characters (tab and line breaks are text). A password
+    (`exact=True`) is taken exactly as sent."""
+
+    default_error_messages = {"control": _("Remove the control characters (such as NUL) from the text.")}
+
+    def __init__(self, *, exact: bool = False, **kwargs):
+        self.exact = exact
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if not self.exact:
+            if control_characters(data):
+                self.fail("control")
+            data = normalize_text(data)
         return super().to_internal_value(data)
+
+
+class SearchField(serializers.CharField):
+    """A search box's text, cleaned as the pages clean theirs (common.text.search_query): a
+    NUL or an invisible character is dropped, not an error."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if self.max_length is not None and len(value) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)  # as the schema says, not cut short
+        return search_query(value, max_length=len(value))
 
 
 class StrictUUIDField(serializers.UUIDField):
@@ -72,7 +97,7 @@ class MemberRefSerializer(serializers.Serializer):
 
 class SignInSerializer(serializers.Serializer):
     login = StrictCharField(max_length=254, help_text="Username or email.")
-    password = StrictCharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    password = StrictCharField(max_length=128, exact=True, trim_whitespace=False, style={"input_type": "password"})
     device = StrictCharField(max_length=100, required=False, default="",
                                    help_text="A name for this device, shown on the member's token page.")
 
@@ -407,7 +432,7 @@ class RosterMemberSerializer(serializers.Serializer):
 
 
 class RosterFilterSerializer(serializers.Serializer):
-    q = StrictCharField(max_length=100, required=False, allow_blank=True,
+    q = SearchField(max_length=100, required=False, allow_blank=True,
                         help_text="Words of the name (accents ignored), or digits of a card or phone number.")
     status = serializers.ChoiceField(
         choices=[(RosterFilter.OFFICIAL, "official"), (RosterFilter.PROBATIONARY, "probationary"),
@@ -432,7 +457,7 @@ class MonthField(serializers.Field):
     default_error_messages = {"invalid": _("Write the month as YYYY-MM, e.g. 2026-05.")}
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or not MONTH.match(data):
+        if not isinstance(data, str) or not MONTH.fullmatch(data):
             self.fail("invalid")
         return dt.date(int(data[:4]), int(data[5:]), 1)
 

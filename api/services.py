@@ -1,5 +1,5 @@
 """Writes of the API: signing in for a token (with the second factor when the account has one),
-issuing and revoking tokens."""
+issuing and revoking tokens; the officer second-factor rule as tokens apply it."""
 
 import datetime as dt
 import secrets
@@ -22,10 +22,6 @@ from members.models import User
 MFA_SALT = "api.sign-in.mfa"
 # last_used_at is refreshed at most this often, so a busy client does not write on every call.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
-
-
-def user_has_mfa(user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def sign_in_check_password(*, request, login: str, password: str) -> User:
@@ -105,6 +101,14 @@ def token_revoke(*, token: ApiToken, actor=None) -> ApiToken:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db(fields=["revoked_at"])
     return token
+
+
+def tokens_revoke_all(user: User, *, reason: str) -> int:
+    """Revoke every usable token of `user` at once, the one way to do it (a change of password
+    or second factor: whoever holds them proved less than the account now asks for). The
+    reason goes into the audit events; returns how many were revoked."""
+    with audit_context(user, reason=reason):
+        return ApiToken.objects.filter(user_id=user.pk).usable().update(revoked_at=timezone.now())
 
 
 def token_touch(*, token: ApiToken) -> None:

@@ -1,7 +1,9 @@
 """Rate limits backed by the cache (Redis in production): sign-in, second factor, writes.
 
 Rates come from settings.HANDBOOK_API_THROTTLE_RATES at each request and may span several
-units ("5/5m": five in five minutes).
+units ("5/5m": five in five minutes). An address is the client's as handbook.security.client_ip
+reads it (X-Forwarded-For only from the proxies HANDBOOK_TRUSTED_PROXIES trusts, as Django and
+allauth read it); an account is counted as one, whatever spelling of its login is sent.
 """
 
 import re
@@ -10,7 +12,10 @@ from django.conf import settings
 from django.core import signing
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.selectors import user_id_for_login
 from api.services import MFA_SALT
+from common.text import control_characters, normalize_text
+from handbook.security import client_ip
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -29,6 +34,10 @@ class _ConfiguredThrottle(SimpleRateThrottle):
 
     def key(self, ident) -> str:
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request):
+        # DRF's own reading believes any X-Forwarded-For a client writes.
+        return client_ip(request)
 
 
 class WriteThrottle(_ConfiguredThrottle):
@@ -53,17 +62,34 @@ class SignInThrottle(_ConfiguredThrottle):
         return self.key(self.get_ident(request))
 
 
+def _login(value) -> str | None:
+    """The login as the accounts are looked up by it, or None for what SignInSerializer refuses
+    anyway (the throttle runs first, and a NUL or a lone surrogate would break the query)."""
+    if not isinstance(value, str) or control_characters(value) or len(value) > 254:
+        return None
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return None
+    return normalize_text(value).strip().casefold() or None
+
+
 class SignInLoginThrottle(_ConfiguredThrottle):
-    """Password attempts on one login, from anywhere (spread-out guessing)."""
+    """Password attempts on one account, from anywhere (spread-out guessing): its username and
+    its email, in any case, count together. A login that names no account is counted by its
+    spelling, in one case and one Unicode form, so probing it costs the same."""
 
     scope = "sign_in_login"
 
     def get_cache_key(self, request, view):
         data = request.data
-        login = data.get("login") if isinstance(data, dict) else None
-        if not isinstance(login, str) or not login.strip():
-            return None
-        return self.key("login-" + signing.Signer(salt="api.throttle").signature(login.strip().lower()))
+        login = _login(data.get("login") if isinstance(data, dict) else None)
+        if login is None:
+            return None  # the serializer refuses it before any password is checked
+        user_id = user_id_for_login(login)
+        if user_id is not None:
+            return self.key(f"user-{user_id}")
+        return self.key("login-" + signing.Signer(salt="api.throttle").signature(login))
 
 
 class MfaThrottle(_ConfiguredThrottle):

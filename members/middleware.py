@@ -27,33 +27,43 @@ def must_use_second_factor(user) -> bool:
     return user.is_staff or scope_for(user).is_officer
 
 
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def second_factor_refusal(user, *, passed: bool) -> tuple[str, str] | None:
+    """(message, code) when `user` may not work in a sign-in (a session or an API token) that
+    did not pass the second factor, else None: officers and staff, when
+    HANDBOOK_REQUIRE_OFFICER_MFA is on. Judged on how the sign-in was made, not on the account
+    as it is now: a password-only sign-in stays refused after TOTP is turned on."""
+    if passed or not settings.HANDBOOK_REQUIRE_OFFICER_MFA or not must_use_second_factor(user):
+        return None
+    if has_totp(user):
+        return _("Sign in again with your two-factor code to continue."), "mfa_sign_in_required"
+    return _("Officers must turn on two-factor sign-in before continuing."), "mfa_setup_required"
+
+
 class OfficerMFAMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.HANDBOOK_REQUIRE_OFFICER_MFA
-            and request.user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and must_use_second_factor(request.user)
-            and not session_passed_second_factor(request)
-        ):
-            return self._refuse(request)
+        if request.user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
+            refusal = second_factor_refusal(request.user, passed=session_passed_second_factor(request))
+            if refusal:
+                return self._refuse(request, *refusal)
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request):
-        if Authenticator.objects.filter(user_id=request.user.pk, type=Authenticator.Type.TOTP).exists():
+    def _refuse(request, message: str, code: str):
+        if code == "mfa_sign_in_required":
             # TOTP was turned on after this session signed in with the password alone (in
             # another session, or before the rule): only a sign-in with the code counts.
             next_path = request.get_full_path()
             logout(request)
-            message = _("Sign in again with your two-factor code to continue.")
-            code, target = "mfa_sign_in_required", f"{reverse('account_login')}?{urlencode({'next': next_path})}"
+            target = f"{reverse('account_login')}?{urlencode({'next': next_path})}"
         else:
-            message = _("Officers must turn on two-factor sign-in before continuing.")
-            code, target = "mfa_required", reverse("mfa_activate_totp")
+            target = reverse("mfa_activate_totp")
         if request.path.startswith("/api/"):
             return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=403)
         messages.warning(request, message)

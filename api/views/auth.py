@@ -24,11 +24,10 @@ from api.services import (
     sign_in_check_password,
     token_issue,
     token_revoke,
-    user_has_mfa,
 )
 from api.throttles import MfaThrottle, SignInLoginThrottle, SignInThrottle
 from api.views.base import ApiView
-from members.access import scope_for
+from members.middleware import has_totp, second_factor_refusal
 
 TAG = "Sign-in and tokens"
 
@@ -41,9 +40,10 @@ def _issued(view, user, device, signed_in_with):
 
 def _refuse_officer_without_mfa(user):
     # The pages send such officers to set up TOTP first; a token must not be a way around it.
-    if settings.HANDBOOK_REQUIRE_OFFICER_MFA and scope_for(user).is_officer:
-        raise APIError(_("Officers must turn on two-factor sign-in before continuing."),
-                       code="mfa_setup_required", status_code=status.HTTP_403_FORBIDDEN)
+    refusal = second_factor_refusal(user, passed=False)
+    if refusal is not None:
+        message, code = refusal
+        raise APIError(message, code=code, status_code=status.HTTP_403_FORBIDDEN)
 
 
 class SignInView(ApiView):
@@ -58,7 +58,8 @@ class SignInView(ApiView):
             "Returns **201** with a token for an account without two-factor sign-in. For an account with "
             "TOTP it returns **200** with `mfa_required` and a challenge valid for five minutes: send it "
             "with a code to `/api/v1/auth/token/mfa/`. Wrong credentials give 400 `invalid_credentials`; "
-            "an officer who must but has not yet set up two-factor sign-in gets 403 `mfa_setup_required`."
+            "an officer or staff member who must but has not yet set up two-factor sign-in gets 403 "
+            "`mfa_setup_required`."
         ),
         responses={201: IssuedTokenSerializer, 200: MfaRequiredSerializer},
     )
@@ -68,7 +69,7 @@ class SignInView(ApiView):
             user = sign_in_check_password(request=request._request, login=data["login"], password=data["password"])
         except ValidationError as exc:
             raise APIError(exc.messages[0], code="invalid_credentials") from None
-        if user_has_mfa(user):
+        if has_totp(user):
             return Response({
                 "mfa_required": True, "challenge": mfa_challenge_issue(user=user, device=data["device"]),
                 "expires_in": settings.HANDBOOK_API_MFA_CHALLENGE_SECONDS, "methods": ["totp", "recovery_codes"],

@@ -34,6 +34,59 @@ def test_sign_in_is_limited_per_login_from_any_address(cast, api, rates):
     assert other.status_code == 201
 
 
+def _wrong(login="member", **extra):
+    from rest_framework.test import APIClient
+
+    return APIClient().post("/api/v1/auth/token/", {"login": login, "password": "x"}, format="json", **extra)
+
+
+def test_a_client_rotating_x_forwarded_for_stays_one_address_without_trusted_proxies(cast, rates, settings):
+    settings.HANDBOOK_TRUSTED_PROXIES = 0
+    statuses = [_wrong(login=f"nobody{n}", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+                for n in range(4)]
+    assert statuses == [400, 400, 400, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(cast, rates, settings):
+    # One attacker behind the proxy must not lock everyone else out.
+    settings.HANDBOOK_TRUSTED_PROXIES = 1
+    for n in range(3):
+        _wrong(login=f"nobody{n}", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _wrong(login="nobody9", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    # A spoofed entry left of the proxy's own is not believed either.
+    spoofed = _wrong(login="nobody8", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert spoofed.status_code == 429
+    assert _wrong(login="nobody7", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 400
+
+
+def test_the_username_in_any_case_and_the_email_count_against_one_account(cast, rates):
+    from members.models import User
+
+    User.objects.filter(pk=cast.member.user_id).update(email="hoa@example.org")
+    logins = ["Member", "member", "hoa@example.org", "HOA@Example.org", "  member "]
+    statuses = [_wrong(login=login, REMOTE_ADDR=f"10.0.3.{n}").status_code for n, login in enumerate(logins)]
+    assert statuses == [400] * 5
+    assert _wrong(login="hoa@example.org", REMOTE_ADDR="10.0.3.9").status_code == 429
+    assert _wrong(login="secretary", REMOTE_ADDR="10.0.3.10").status_code == 400
+
+
+def test_an_unknown_login_is_one_bucket_whatever_its_case_or_unicode_form(db, rates):
+    logins = ["Nguyễn", "nguyễn", "NGUYỄN", "Nguye\u0302\u0303n", "nguyễn"]
+    statuses = [_wrong(login=login, REMOTE_ADDR=f"10.0.4.{n}").status_code for n, login in enumerate(logins)]
+    assert statuses == [400, 400, 400, 400, 400]
+    assert _wrong(login="Nguyễn", REMOTE_ADDR="10.0.4.9").status_code == 429
+    assert _wrong(login="Nguyen", REMOTE_ADDR="10.0.4.10").status_code == 400
+
+
+@pytest.mark.parametrize("login", ['"a\\u0000b"', '"\\ud800"', '"' + "x" * 300 + '"', "12", "null", '["member"]'])
+def test_a_hostile_login_is_a_400_not_a_500(db, rates, login):
+    from rest_framework.test import APIClient
+
+    body = '{"login": ' + login + ', "password": "x"}'
+    response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400
+
+
 def test_the_second_factor_is_limited_per_account(cast, api, rates):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 

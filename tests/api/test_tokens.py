@@ -233,8 +233,64 @@ def test_a_member_made_officer_after_getting_a_token_must_set_up_totp_when_the_r
     membership_set_role(member=cast.member, cell=cast.tree.a1, role=Role.COMMITTEE_MEMBER, on=timezone.localdate())
     response = client.get("/api/v1/me/")
     assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_setup_required"
+
+
+def test_a_password_token_gives_no_officer_access_once_totp_is_turned_on(cast, api, settings):
+    # TOTP turned on without the signals that revoke tokens (an admin, a script, a migration):
+    # the token still proved only the password, so it stays refused, as a session would be.
+    settings.HANDBOOK_REQUIRE_OFFICER_MFA = True
+    client = api(cast.secretary)
+    secret = generate_totp_secret()
+    TOTP.activate(cast.secretary.user, secret)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_sign_in_required"
+    challenge = _sign_in(api(), login="secretary").json()["challenge"]
+    raw = api().post(MFA, {"challenge": challenge, "code": _totp_now(secret)}, format="json").json()["token"]
+    assert api().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_a_plain_member_keeps_a_password_token_after_turning_totp_on_elsewhere(cast, api, settings):
+    settings.HANDBOOK_REQUIRE_OFFICER_MFA = True
+    client = api(cast.member)
     TOTP.activate(cast.member.user, generate_totp_secret())
     assert client.get("/api/v1/me/").status_code == 200
+
+
+def test_staff_are_held_to_the_second_factor_like_officers(db, api, settings):
+    from tests import factories as f
+
+    settings.HANDBOOK_REQUIRE_OFFICER_MFA = True
+    staff = f.user("staffer", is_staff=True)
+    response = api(staff).get("/api/v1/me/")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_setup_required"
+    response = _sign_in(api(), login="staffer")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_setup_required"
+
+
+def test_the_token_and_the_session_refuse_a_password_only_officer_with_the_same_code(cast, api, client, settings):
+    settings.HANDBOOK_REQUIRE_OFFICER_MFA = True
+    token_client = api(cast.secretary)
+    TOTP.activate(cast.secretary.user, generate_totp_secret())
+    client.force_login(cast.secretary.user)  # a session that proved the password only
+    by_token = token_client.get("/api/v1/me/")
+    by_session = client.get("/api/v1/me/")
+    assert by_token.status_code == by_session.status_code == 403
+    assert by_token.json()["error"]["code"] == by_session.json()["error"]["code"] == "mfa_sign_in_required"
+
+
+def test_revoking_all_tokens_revokes_only_that_accounts_usable_ones_and_says_why(cast, api):
+    from api.services import token_issue, tokens_revoke_all
+
+    mine, _raw = token_issue(user=cast.member.user, name="phone")
+    tablet, _raw = token_issue(user=cast.member.user, name="tablet")
+    theirs, _raw = token_issue(user=cast.secretary.user, name="phone")
+    assert tokens_revoke_all(cast.member.user, reason="password_changed") == 2
+    assert tokens_revoke_all(cast.member.user, reason="password_changed") == 0
+    for token in (mine, tablet, theirs):
+        token.refresh_from_db()
+    assert mine.revoked_at and tablet.revoked_at and theirs.revoked_at is None
+    event = mine.events.filter(pgh_label="update").latest("pgh_created_at")
+    assert event.pgh_context.metadata["reason"] == "password_changed"
 
 
 def test_the_browser_session_works_and_needs_the_csrf_token_for_changes(cast, meeting):
