@@ -19,17 +19,20 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from api.selectors import month_figures
 from cells.models import Organization
 from common.months import months_between
 from meetings import rules
 from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
+from meetings.reminders import absence_nudges_due
 from meetings.roll_call_selectors import attendance_summary, roll_call_sheet
-from meetings.selectors import cell_home
+from meetings.selectors import cell_home, member_home
 from meetings.services.documents import document_add
 from meetings.services.minutes import minutes_finalize, minutes_save
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule
-from members.models import MemberStatus
+from members.access import Scope
+from members.models import Member, MemberStatus
 from members.services import member_change_status
 from reports.builders import org_table
 from reports.periods import Period
@@ -266,6 +269,26 @@ def check_the_pages_and_exports(commune, cells, now):
         assert at_risk == {(member_id, cell.pk) for cell in cells
                            for member_id, absence in rules.unexcused_months(cell_id=cell.pk, year=year).items()
                            if absence.level}
+    # The API's months are the dashboard's, the rules' rates.
+    for month in (m for m in MONTHS if m.year == now.year):
+        live = {name: sum(live_cell_month(cell, month, now)[name] for cell in cells) for name in FIELDS}
+        figures = month_figures(commune, month)
+        assert figures.attendance_rate == rules.attendance_rate(live["present"], live["summoned"]), month
+        assert figures.minutes_rate == rules.timely_rate(live["minutes_on_time"], live["minutes_due"]), month
+    # The absence nudges go to the members the dashboard counts at risk this year.
+    nudged = set()
+    for meeting in Meeting.objects.filter(cell__in=cells, status=Meeting.Status.HELD, period__year=now.year):
+        nudged |= {(r.params["cell_id"], r.params["member_id"]) for r in absence_nudges_due(now, meeting_id=meeting.pk)}
+    assert nudged == {(cell.pk, member_id) for cell in cells
+                      for member_id, absence in rules.unexcused_months(cell_id=cell.pk, year=now.year).items()
+                      if absence.level}
+    # Each member's own page counts their year as the rules do.
+    for member in Member.objects.filter(memberships__cell__in=cells).distinct():
+        scope = Scope(user_id=None, is_superuser=False, member_id=member.pk, member_cell_ids=frozenset(),
+                      home_cell_id=None, managed_cell_ids=frozenset(), oversight=())
+        rows = Attendance.objects.filter(rules.counted_meetings_of("meeting__"), member=member,
+                                         meeting__period__year=now.year)
+        assert member_home(scope, now=now).attendance.rate == rules.attendance_counts(rows).rate, member
     # The cell home warns about the same members, with the same months, as the dashboard.
     for cell in cells:
         home = cell_home(cell, now=now)
