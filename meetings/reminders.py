@@ -12,24 +12,30 @@ immediate sends explicitly (meetings.followups); the scans here are the rest and
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cells.models import Organization
 from cells.selectors import organization_settings
 from common.months import add_months, add_years, month_start
+from conduct.rules import badge_notice_occasion, badge_presented, badges_due
+from fees.models import FeeMonth, FeeSheet
+from fees.rules import unpaid_months
 from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
 from meetings.rules import (
+    FEES,
     MEETINGS_WITH_DOCUMENTS,
     SUMMONED_BASES,
     counted_meetings_of,
+    risk_level,
     risk_thresholds,
     summoned_members,
     unexcused_months,
 )
 from meetings.services.schedule import same_as_told, told_values
 from members.models import CellMembership, CommitteeSeat, Member, MemberStatus, Role
+from members.rules import probation_ends
 from notifications import kinds
 from notifications.services.dispatch import DispatchRequest
 
@@ -42,12 +48,13 @@ NUDGE_DOCUMENTS = "nudge_documents"
 NUDGE_ROLL_CALL = "nudge_roll_call"
 NUDGE_MINUTES = "nudge_minutes"
 NUDGE_ABSENCES = "nudge_absences"
+NUDGE_FEES = "nudge_unpaid_fees"
 NUDGE_PROBATION = "nudge_probation"
 NUDGE_BADGE = "nudge_badge"
 
 # Nudges the upper level hears about too (DOMAIN.md: the commune standing committee checks
 # that every cell met on time, and follows members needing attention, admissions and badges).
-UPPER_LEVEL_TOLD = {NUDGE_SCHEDULE, NUDGE_ABSENCES, NUDGE_PROBATION, NUDGE_BADGE}
+UPPER_LEVEL_TOLD = {NUDGE_SCHEDULE, NUDGE_ABSENCES, NUDGE_FEES, NUDGE_PROBATION, NUDGE_BADGE}
 
 
 def _rules() -> dict:
@@ -279,6 +286,34 @@ def absence_nudges_due(now: dt.datetime, *, meeting_id: int | None = None) -> li
     return requests
 
 
+def unpaid_fee_nudges_due(now: dt.datetime, *, cell_ids: list[int] | None = None) -> list[DispatchRequest]:
+    """Members whose months with the party fee unpaid this calendar year (fees.rules.unpaid_months,
+    the figure of the cell home and the dashboards) reach the warning, then the removal
+    threshold of meetings.rules.risk_level: one nudge per member, year and level.
+
+    A month becomes unpaid when it ends, so the scan looks at every cell with a ledger during
+    the first days of a month, and otherwise at the cells whose sheets were recorded lately."""
+    today = timezone.localdate(now)
+    year = today.year
+    if cell_ids is None:
+        catch_up = _rules()["nudge_catch_up_days"]
+        ledgers = FeeMonth.objects.filter(month__year=year)
+        if today.day > catch_up:
+            ledgers = ledgers.filter(cell_id__in=FeeSheet.objects.filter(
+                recorded_at__gte=now - dt.timedelta(days=catch_up)).values("cell_id"))
+        cell_ids = list(ledgers.values_list("cell_id", flat=True).distinct())
+    requests = []
+    for cell_id in sorted(cell_ids):
+        for member_id, unpaid in sorted(unpaid_months(cell_id=cell_id, year=year, today=today).items()):
+            level = risk_level(unpaid.months, FEES)
+            if level:
+                requests.append(DispatchRequest(
+                    key=f"member:{member_id}:unpaid-fees:{year}:{level}", kind=NUDGE_FEES,
+                    params={"member_id": member_id, "year": year, "cell_id": cell_id},
+                ))
+    return requests
+
+
 def _nudges_probation(now: dt.datetime) -> list[DispatchRequest]:
     """Probation ends within the notice period (the cell must consider recognition)."""
     rules = _rules()
@@ -290,53 +325,32 @@ def _nudges_probation(now: dt.datetime) -> list[DispatchRequest]:
     ).values_list("pk", "admission_date")
     requests = []
     for pk, admitted in members:
-        ends = add_months(admitted, months)
+        ends = probation_ends(admitted)
         if ends - dt.timedelta(days=notice) <= day <= ends:
             requests.append(DispatchRequest(key=f"member:{pk}:probation-end:{ends:%Y-%m-%d}", kind=NUDGE_PROBATION,
                                             params={"member_id": pk, "ends": f"{ends:%Y-%m-%d}"}))
     return requests
 
 
-def badge_occasion(day: dt.date) -> tuple[dt.date, dt.date] | None:
-    """(previous, next) presentation dates when `day` is within the notice before the next one."""
-    rules = _rules()
-    dates = sorted(dt.date(year, month, d) for year in (day.year - 1, day.year, day.year + 1)
-                   for month, d in rules["badge_presentation_days"])
-    for previous, upcoming in zip(dates, dates[1:], strict=False):
-        if previous < day <= upcoming:
-            if day >= upcoming - dt.timedelta(days=rules["badge_notice_days"]):
-                return previous, upcoming
-            return None
-    return None
-
-
 def _nudges_badges(now: dt.datetime) -> list[DispatchRequest]:
-    """Members whose 30, 40, 45… years of membership fall before the next presentation date."""
-    occasion = badge_occasion(_nudge_day(now))
+    """Members whose 30, 40, 45… years of membership fall before the next presentation date,
+    from HANDBOOK_RULES["badge_notice_days"] before it, until the badge is recorded as presented
+    (the rule: conduct.rules, which the committee's badge list reads too)."""
+    occasion = badge_notice_occasion(_nudge_day(now))
     if occasion is None:
         return []
-    previous, upcoming = occasion
-    years_by_range = {years: (add_years(previous, -years), add_years(upcoming, -years))
-                      for years in _rules()["badge_years"]}
-    condition = Q()
-    for low, high in years_by_range.values():
-        condition |= Q(admission_date__gt=low, admission_date__lte=high)
-    members = Member.objects.on_rolls().filter(condition).values_list("pk", "admission_date")
-    requests = []
-    for pk, admitted in members:
-        for years, (low, high) in years_by_range.items():
-            if low < admitted <= high:
-                requests.append(DispatchRequest(
-                    key=f"member:{pk}:badge:{years}", kind=NUDGE_BADGE,
-                    params={"member_id": pk, "years": years, "presented": f"{upcoming:%Y-%m-%d}"},
-                ))
-    return requests
+    return [
+        DispatchRequest(key=f"member:{due.member_id}:badge:{due.years}", kind=NUDGE_BADGE,
+                        params={"member_id": due.member_id, "years": due.years, "presented": f"{occasion.date:%Y-%m-%d}"})
+        for due in badges_due(occasion)
+    ]
 
 
 def nudges_due(now: dt.datetime) -> list[DispatchRequest]:
     return [
         *_nudges_no_regular_meeting(now), *_nudges_documents(now), *_nudges_roll_call(now),
-        *_nudges_minutes(now), *absence_nudges_due(now), *_nudges_probation(now), *_nudges_badges(now),
+        *_nudges_minutes(now), *absence_nudges_due(now), *unpaid_fee_nudges_due(now), *_nudges_probation(now),
+        *_nudges_badges(now),
     ]
 
 
@@ -494,6 +508,23 @@ def _absences_context(params: dict) -> dict | None:
             "link": _member_url(member)}
 
 
+def _unpaid_fees_context(params: dict) -> dict | None:
+    member = Member.objects.filter(pk=params["member_id"]).first()
+    cell = Organization.objects.filter(pk=params["cell_id"]).first()
+    if member is None or cell is None:
+        return None
+    today = timezone.localdate()
+    unpaid = unpaid_months(cell_id=cell.pk, year=params["year"], today=today, member_ids=[member.pk]).get(member.pk)
+    if unpaid is None or risk_level(unpaid.months, FEES) is None:
+        return None  # paid meanwhile
+    months = list(FeeMonth.objects.filter(
+        member=member, cell=cell, month__year=params["year"], month__lt=month_start(today),
+    ).filter(amount_paid__lt=F("amount_due")).order_by("month").values_list("month", flat=True))
+    return {"member": member, "cell": cell, "year": params["year"], "months": unpaid.months, "owed": unpaid.owed,
+            "unpaid": months, "limit": risk_thresholds(FEES)[1],
+            "link": _url("fees_sheet", f"/cells/{cell.public_id}/fees/", cell_id=cell.public_id)}
+
+
 def _probation_context(params: dict) -> dict | None:
     member = Member.objects.filter(pk=params["member_id"]).first()
     if member is None or member.status != MemberStatus.PROBATIONARY:
@@ -504,8 +535,8 @@ def _probation_context(params: dict) -> dict | None:
 
 def _badge_context(params: dict) -> dict | None:
     member = Member.objects.on_rolls().filter(pk=params["member_id"]).first()
-    if member is None or member.admission_date is None:
-        return None
+    if member is None or member.admission_date is None or badge_presented(member.pk, params["years"]):
+        return None  # gone, or presented meanwhile
     return {"member": member, "cell": _home_cell(member), "years": params["years"],
             "anniversary": add_years(member.admission_date, params["years"]),
             "presented": dt.date.fromisoformat(params["presented"]), "link": _member_url(member)}
@@ -529,6 +560,8 @@ def register_kinds() -> None:
                    recipients=_meeting_officers(NUDGE_MINUTES), context=_minutes_context)
     kinds.register(NUDGE_ABSENCES, template=email + "nudge-absences",
                    recipients=_member_officers(NUDGE_ABSENCES), context=_absences_context)
+    kinds.register(NUDGE_FEES, template="fees/email/nudge-unpaid-fees",
+                   recipients=_member_officers(NUDGE_FEES), context=_unpaid_fees_context)
     kinds.register(NUDGE_PROBATION, template=email + "nudge-probation",
                    recipients=_member_officers(NUDGE_PROBATION), context=_probation_context)
     kinds.register(NUDGE_BADGE, template=email + "nudge-badge",

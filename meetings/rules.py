@@ -9,7 +9,8 @@ Every page, export, nudge, PDF and API answer asks these; nothing else decides t
 - documents and minutes on time, late, missing or not yet due (`documents_state`,
   `minutes_state`), and the rates over the meetings that were due (`timely_rate`);
 - members at risk (`risk_level`, `unexcused_months`: months of a calendar year with an
-  absence without reason, DOMAIN.md);
+  absence without reason; `member_risks`: either that or months with the party fee unpaid,
+  fees.rules, one member counted once, DOMAIN.md);
 - the vote of a resolution (`vote_passes`);
 - an advance excuse that still stands after the meeting moved (`excuse_stands`).
 
@@ -27,7 +28,9 @@ from django.utils import timezone
 
 from common.months import month_start
 from common.numbers import percent
+from fees import rules as fee_rules
 from meetings.models import AbsenceExcuse, Attendance, Meeting
+from members import rules as members_rules
 from members.models import CellMembership, Member, MemberStatus
 
 Basis = Attendance.Basis
@@ -248,19 +251,30 @@ MINUTES_DUE_SQL = f"(mi.finalized_at IS NOT NULL OR %(now)s > {MINUTES_DUE_AT_SQ
 
 WARNING = "warning"
 REMOVAL = "removal"
+# DOMAIN.md: three months of a calendar year with an absence without reason, or with the party
+# fee unpaid (fees.rules.is_unpaid), lead the cell to propose removal; each reason is counted
+# on its own and a member at risk for both is one member at risk.
+ABSENCES = "absences"
+FEES = "fees"
+RISK_REASONS = (ABSENCES, FEES)
+_RISK_SETTINGS = {ABSENCES: "unexcused_months_for_removal", FEES: "unpaid_fee_months_for_removal"}
 
 
-def risk_thresholds() -> tuple[int, int]:
-    """(warning, removal) in months of a calendar year with an absence without reason:
-    DOMAIN.md's three months lead to a proposal of removal; the warning comes one before."""
-    removal = settings.HANDBOOK_RULES["unexcused_months_for_removal"]
+def risk_thresholds(reason: str = ABSENCES) -> tuple[int, int]:
+    """(warning, removal) in months of a calendar year with an absence without reason (or an
+    unpaid fee): DOMAIN.md's three months lead to a proposal of removal; the warning comes
+    one before."""
+    numbers = settings.HANDBOOK_RULES
+    # DOMAIN.md gives both reasons the same three months: a site sets the fee figure apart
+    # only if its rule differs.
+    removal = numbers.get(_RISK_SETTINGS[reason], numbers["unexcused_months_for_removal"])
     return max(1, removal - 1), removal
 
 
-def risk_level(months: int) -> str | None:
+def risk_level(months: int, reason: str = ABSENCES) -> str | None:
     """None, "warning" or "removal" for a member with `months` months of absence without
-    reason in one calendar year (in one cell)."""
-    warning, removal = risk_thresholds()
+    reason (or, for reason "fees", of unpaid fees) in one calendar year (in one cell)."""
+    warning, removal = risk_thresholds(reason)
     if months >= removal:
         return REMOVAL
     if months >= warning:
@@ -278,6 +292,48 @@ class AbsenceYear:
     @property
     def level(self) -> str | None:
         return risk_level(self.months)
+
+
+@dataclass(frozen=True)
+class MemberRisk:
+    """A member at risk in one cell and year, for one reason or both (counted once)."""
+
+    member_id: int
+    absence_months: int = 0
+    unpaid_months: int = 0
+
+    @property
+    def levels(self) -> dict[str, str | None]:
+        return {ABSENCES: risk_level(self.absence_months, ABSENCES), FEES: risk_level(self.unpaid_months, FEES)}
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(reason for reason, level in self.levels.items() if level)
+
+    @property
+    def level(self) -> str | None:
+        levels = self.levels.values()
+        return REMOVAL if REMOVAL in levels else WARNING if any(levels) else None
+
+
+def member_risk_of(absence_months: int, unpaid_months: int, member_id: int = 0) -> MemberRisk:
+    return MemberRisk(member_id, absence_months=absence_months, unpaid_months=unpaid_months)
+
+
+def member_risks(*, cell_id: int, year: int, today: dt.date, member_ids=None) -> dict[int, MemberRisk]:
+    """Members at risk in the cell for the calendar year, for either reason, each once: two
+    queries (`unexcused_months`, fees.rules.unpaid_months as of `today`)."""
+    absences = unexcused_months(cell_id=cell_id, year=year, member_ids=member_ids)
+    unpaid = fee_rules.unpaid_months(cell_id=cell_id, year=year, today=today, member_ids=member_ids)
+    risks = {
+        member_id: MemberRisk(
+            member_id,
+            absence_months=absences[member_id].months if member_id in absences else 0,
+            unpaid_months=unpaid[member_id].months if member_id in unpaid else 0,
+        )
+        for member_id in absences.keys() | unpaid.keys()
+    }
+    return {member_id: risk for member_id, risk in risks.items() if risk.level}
 
 
 def unexcused_months(*, cell_id: int, year: int, member_ids=None) -> dict[int, AbsenceYear]:
@@ -307,8 +363,9 @@ UNEXCUSED_MONTHS_SQL = f"a.status = 'unexcused' AND {SUMMONED_SQL} AND {COUNTED_
 # --- The vote ------------------------------------------------------------------------------------
 
 def vote_passes(*, votes_for: int, official_summoned: int) -> bool:
-    """DOMAIN.md: a resolution passes with more than half of the official members summoned."""
-    return official_summoned > 0 and 2 * votes_for > official_summoned
+    """DOMAIN.md: a resolution passes with more than half of the official members summoned
+    (the rule of every vote of a cell: members.rules.vote_passes)."""
+    return members_rules.vote_passes(votes_for=votes_for, official_members=official_summoned)
 
 
 def official_summoned(rows) -> int:

@@ -27,6 +27,7 @@ from meetings.models import (
 from meetings.rules import documents_due_at, minutes_due_at
 from members.access import Scope, can_manage_cell, get_cell_for_viewer
 from members.models import CellMembership, Member, MemberStatus
+from members.rules import probation_ends
 
 
 def meetings_visible(scope: Scope) -> QuerySet[Meeting]:
@@ -137,13 +138,14 @@ class LastRegularMeeting:
 class Todo:
     """One thing the cell's officers should do, with what the page needs to say it."""
 
-    kind: str  # documents | roll_call | minutes | absences | probation | regular_next_month | thematic_quarter
+    # documents | roll_call | minutes | absences | fees | probation | regular_next_month | thematic_quarter
+    kind: str
     overdue: bool = False
     meeting: Meeting | None = None
     due: dt.datetime | dt.date | None = None
     member_name: str = ""
     member_public_id: uuid.UUID | None = None
-    count: int = 0  # absences: months of the year with an absence without reason
+    count: int = 0  # absences, fees: months of the year with an absence without reason, or unpaid
     period: dt.date | None = None
 
 
@@ -205,16 +207,20 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
         state = rules.minutes_state(meeting, finalized_at=None, now=now)
         todos.append(Todo("minutes", overdue=state == rules.MISSING, meeting=meeting, due=minutes_due_at(meeting)))
 
-    # Members at risk, as the dashboards count them: months of the year with an absence
-    # without reason at this cell's meetings (a member on temporary transfer counts where
-    # they attend), warned one month before the removal threshold.
-    at_risk = [row for row in rules.unexcused_months(cell_id=cell.pk, year=today.year).values() if row.level]
+    # Members at risk, as the dashboards count them (meetings.rules.member_risks): months of the
+    # year with an absence without reason at this cell's meetings (a member on temporary
+    # transfer counts where they attend), or with the party fee unpaid in this cell's ledger;
+    # warned one month before the removal threshold, one to-do per reason.
+    at_risk = rules.member_risks(cell_id=cell.pk, year=today.year, today=today)
     who = {pk: (name, public_id) for pk, name, public_id in Member.objects.filter(
-        pk__in=[row.member_id for row in at_risk]).values_list("pk", "full_name", "public_id")} if at_risk else {}
-    for row in sorted(at_risk, key=lambda row: (-row.months, who[row.member_id][0])):
-        name, public_id = who[row.member_id]
-        todos.append(Todo("absences", overdue=row.level == rules.REMOVAL, count=row.months,
-                          member_name=name, member_public_id=public_id))
+        pk__in=list(at_risk)).values_list("pk", "full_name", "public_id")} if at_risk else {}
+    for reason, months_of in ((rules.ABSENCES, lambda risk: risk.absence_months),
+                              (rules.FEES, lambda risk: risk.unpaid_months)):
+        flagged = [risk for risk in at_risk.values() if risk.levels[reason]]
+        for risk in sorted(flagged, key=lambda risk: (-months_of(risk), who[risk.member_id][0])):
+            name, public_id = who[risk.member_id]
+            todos.append(Todo(reason, overdue=risk.levels[reason] == rules.REMOVAL, count=months_of(risk),
+                              member_name=name, member_public_id=public_id, period=dt.date(today.year, 1, 1)))
 
     # Probation ends 12 months after admission; list those ending within 60 days, or past.
     months = settings.HANDBOOK_RULES["probation_months"]
@@ -228,7 +234,7 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
         .order_by("admission_date").values_list("full_name", "public_id", "admission_date")
     )
     for name, public_id, admitted in probationary:
-        ends = add_months(admitted, months)
+        ends = probation_ends(admitted)
         todos.append(Todo("probation", overdue=ends <= today, due=ends, member_name=name, member_public_id=public_id))
 
     next_month = add_months(month_start(today), 1)

@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.numbers import percent
+from fees.rules import collection_rate
 from meetings import rules
 
 COUNTS = (
     "cells_due", "regular_held", "regular_on_time", "regular_late", "regular_missed", "thematic_held",
     "meetings_held", "documents_due", "documents_on_time", "minutes_due", "minutes_on_time", "summoned", "present",
     "excused", "unexcused",
+    # Party fees (fees.FeeMonth through the roll-ups): amounts in đồng, member-months, cells that recorded.
+    "fees_due", "fees_paid", "fee_members", "fee_members_paid", "fee_sheets", "fees_remitted",
 )
 
 
@@ -92,8 +95,15 @@ class Figures:
     unexcused: int = 0
     thematic: int = 0  # cell-quarters with a thematic meeting
     thematic_due: int = 0  # cell-quarters counted
-    members_at_risk: int = 0
+    fees_due: int = 0
+    fees_paid: int = 0
+    fee_members: int = 0  # member-months in the ledgers
+    fee_members_paid: int = 0  # of them, paid in full
+    fee_sheets: int = 0  # cell-months recorded
+    fees_remitted: int = 0
+    members_at_risk: int = 0  # for absences or unpaid fees, each member once
     members_to_remove: int = 0
+    members_at_risk_fees: int = 0  # of them, for unpaid fees
     last_meeting_at: dt.datetime | None = None
     members: int | None = None
     members_with_account: int | None = None
@@ -125,6 +135,10 @@ class Figures:
     @property
     def minutes_rate(self):
         return rules.timely_rate(self.minutes_on_time, self.minutes_due)
+
+    @property
+    def fee_collection_rate(self):
+        return collection_rate(self.fees_paid, self.fees_due)
 
     @property
     def account_rate(self):
@@ -163,6 +177,6 @@ class Figures:
 def figures_from(values: dict, **extra) -> Figures:
     known = {name for name in Figures.__dataclass_fields__ if name != "extra"}
     data = {key: value for key, value in values.items() if key in known}
-    for name in COUNTS + ("thematic", "thematic_due", "members_at_risk", "members_to_remove"):
+    for name in COUNTS + ("thematic", "thematic_due", "members_at_risk", "members_to_remove", "members_at_risk_fees"):
         data[name] = data.get(name) or 0
     return Figures(**data, extra={**{k: v for k, v in values.items() if k not in known}, **extra})

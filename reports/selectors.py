@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, DecimalField, F, Func, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -137,6 +138,7 @@ def _units(org: Organization, period: Period, level: str, query: UnitQuery, *, w
         "f_thematic_due": Sum("cells_due", filter=checkpoints),
         "f_members_at_risk": Sum("members_at_risk", filter=at_end),
         "f_members_to_remove": Sum("members_to_remove", filter=at_end),
+        "f_members_at_risk_fees": Sum("members_at_risk_fees", filter=at_end),
         "f_last_meeting_at": Max("last_meeting_at", filter=in_period),
         "f_members": Sum("members", filter=now),
         "f_members_with_account": Sum("members_with_account", filter=now),
@@ -272,6 +274,7 @@ def _overview(rows: list, period: Period) -> Overview:
     if end in by_month:
         totals.members_at_risk = by_month[end].members_at_risk
         totals.members_to_remove = by_month[end].members_to_remove
+        totals.members_at_risk_fees = by_month[end].members_at_risk_fees
     if month in by_month:
         now = by_month[month]
         totals.members, totals.members_with_account = now.members, now.members_with_account
@@ -326,14 +329,16 @@ def first_figures_month(org: Organization) -> dt.date | None:
 # --- Members at risk ----------------------------------------------------------------------------
 
 def members_at_risk(org: Organization, period: Period):
-    """Members of the subtree whose absences without reason this year reached the warning,
-    each with the commune of their cell (`grassroots_name`)."""
+    """Members of the subtree whose absences without reason or unpaid fee months this year
+    reached a warning, once each, with why (`.reasons`) and the commune of their cell
+    (`grassroots_name`)."""
     end = period.end(current_month())
     return (
         MemberYear.objects.filter(cell__path__startswith=org.path, year=end.year, at_risk_from__lte=end)
         .select_related("member", "cell")
-        .annotate(grassroots_name=grassroots_name("cell__path"))
-        .order_by("-unexcused_months", "cell__name", "member__full_name")
+        .annotate(grassroots_name=grassroots_name("cell__path"),
+                  worst_months=Greatest("unexcused_months", "unpaid_months"))
+        .order_by("-worst_months", "cell__name", "member__full_name")
     )
 
 

@@ -22,6 +22,6 @@ class OrganizationMonthAdmin(ReadOnlyAdmin):
 
 @admin.register(MemberYear)
 class MemberYearAdmin(ReadOnlyAdmin):
-    list_display = ("member", "cell", "year", "unexcused_months", "at_risk_from", "removal_from")
+    list_display = ("member", "cell", "year", "unexcused_months", "unpaid_months", "at_risk_from", "removal_from")
     list_filter = ("year",)
     list_select_related = ("member", "cell")

@@ -35,8 +35,17 @@ class MonthFigures(models.Model):
     present = models.PositiveIntegerField(default=0)
     excused = models.PositiveIntegerField(default=0)
     unexcused = models.PositiveIntegerField(default=0)
-    members_at_risk = models.PositiveIntegerField(default=0)  # as of the month's end, this year
+    # As of the month's end, this year, for absences or unpaid fees (a member once for both).
+    members_at_risk = models.PositiveIntegerField(default=0)
     members_to_remove = models.PositiveIntegerField(default=0)
+    members_at_risk_fees = models.PositiveIntegerField(default=0)  # of them, at risk for unpaid fees
+    # Party fees of the month (fees.FeeMonth): amounts in đồng, summed over the subtree.
+    fees_due = models.BigIntegerField(default=0)
+    fees_paid = models.BigIntegerField(default=0)
+    fee_members = models.PositiveIntegerField(default=0)  # members with a ledger row for the month
+    fee_members_paid = models.PositiveIntegerField(default=0)  # of them, paid in full
+    fee_sheets = models.PositiveIntegerField(default=0)  # cells that recorded the month
+    fees_remitted = models.BigIntegerField(default=0)  # handed to the level above for the month
     last_meeting_at = models.DateTimeField(null=True)
     # Adoption: a snapshot refreshed nightly into the current month's row.
     members = models.PositiveIntegerField(default=0)
@@ -81,21 +90,24 @@ class OrganizationMonth(MonthFigures):
 
 
 class MemberYear(models.Model):
-    """A member at risk: months of absence without reason in one cell and one calendar year.
+    """A member at risk in one cell and one calendar year: months of absence without reason,
+    months with the party fee unpaid, or both (one row: the member counts once).
 
-    DOMAIN.md: three months in a year of absence without reason lead the cell to propose
-    removal; the dashboards warn one month before. A row exists only once the warning is
-    reached, and absences count in the cell where they happened.
+    DOMAIN.md: three months in a year of either lead the cell to propose removal; the
+    dashboards warn one month before (meetings.rules.risk_level, per reason). A row exists
+    only once a warning is reached; absences count in the cell where they happened, unpaid
+    months in the cell whose ledger holds them.
     """
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
     cell = models.ForeignKey("cells.Organization", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
-    unexcused_months = models.PositiveSmallIntegerField()  # months with an absence without reason
-    unexcused_total = models.PositiveSmallIntegerField()
-    at_risk_from = models.DateField()  # the month the warning threshold was reached
-    removal_from = models.DateField(null=True)  # the month the removal threshold was reached
-    last_unexcused_on = models.DateField()
+    unexcused_months = models.PositiveSmallIntegerField(default=0)  # months with an absence without reason
+    unexcused_total = models.PositiveSmallIntegerField(default=0)
+    unpaid_months = models.PositiveSmallIntegerField(default=0)  # months over with the fee not fully paid
+    at_risk_from = models.DateField()  # the month a warning threshold was first reached
+    removal_from = models.DateField(null=True)  # the month a removal threshold was first reached
+    last_unexcused_on = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("member year")
@@ -104,4 +116,13 @@ class MemberYear(models.Model):
         indexes = [models.Index(fields=["cell", "year"], name="memberyear_cell_year_idx")]
 
     def __str__(self):
-        return f"{self.member_id} {self.year}: {self.unexcused_months}"
+        return f"{self.member_id} {self.year}: {self.unexcused_months}/{self.unpaid_months}"
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the member is at risk: meetings.rules.ABSENCES, FEES, or both."""
+        # Imported here: meetings.rules reads the models of three apps, not to be imported
+        # while the app registry is still loading models.
+        from meetings.rules import member_risk_of
+
+        return member_risk_of(self.unexcused_months, self.unpaid_months).reasons

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from cells.models import Organization
 from common.months import current_month, months_between
+from fees.models import FeeMonth
+from fees.rules import UNPAID_MONTH_SQL
 from meetings import rules
 from meetings.models import Meeting
 from members.models import GONE_STATUSES, CellMembership, current_sql
@@ -32,12 +34,15 @@ SUMMED = [
     "cells_due", "regular_held", "regular_on_time", "regular_late", "regular_missed", "thematic_held",
     "thematic_quarter", "meetings_held", "documents_due", "documents_on_time", "minutes_due", "minutes_on_time",
     "summoned", "present",
-    "excused", "unexcused", "members_at_risk", "members_to_remove",
+    "excused", "unexcused", "members_at_risk", "members_to_remove", "members_at_risk_fees",
+    "fee_members", "fee_members_paid", "fee_sheets",
 ]
+# Amounts in đồng: a province's month outgrows a 32-bit sum.
+MONEY = ["fees_due", "fees_paid", "fees_remitted"]
 ADOPTION = ["members", "members_with_account", "members_signed_in", "members_opened_notices"]
 CELL_EXTRA = ["regular_meeting_id", "regular_scheduled_date", "regular_held_on"]
-CELL_COLUMNS = [*SUMMED, "last_meeting_at", *CELL_EXTRA]
-ORG_COLUMNS = [*SUMMED, "last_meeting_at", *ADOPTION]
+CELL_COLUMNS = [*SUMMED, *MONEY, "last_meeting_at", *CELL_EXTRA]
+ORG_COLUMNS = [*SUMMED, *MONEY, "last_meeting_at", *ADOPTION]
 
 _LOCK_REBUILD = 0x726F6C6C  # "roll": shared by every refresh, exclusive for a rebuild
 CELL_KINDS_SQL = ", ".join(f"'{kind}'" for kind in Organization.CELL_KINDS)
@@ -46,7 +51,8 @@ CELL_KINDS_SQL = ", ".join(f"'{kind}'" for kind in Organization.CELL_KINDS)
 def _params(years: list[int]) -> dict:
     rules_settings = settings.HANDBOOK_RULES
     this_month = current_month()
-    warning, removal = rules.risk_thresholds()
+    warning, removal = rules.risk_thresholds(rules.ABSENCES)
+    fee_warning, fee_removal = rules.risk_thresholds(rules.FEES)
     first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 1)
     return {
         "tz": settings.TIME_ZONE,
@@ -62,6 +68,8 @@ def _params(years: list[int]) -> dict:
         "minutes_days": rules_settings["minutes_within_days"],
         "risk_months": warning,
         "removal_months": removal,
+        "fee_risk_months": fee_warning,
+        "fee_removal_months": fee_removal,
         "regular": Meeting.Kind.REGULAR,
         "thematic": Meeting.Kind.THEMATIC,
     }
@@ -164,33 +172,89 @@ SELECT m.cell_id, a.member_id, m.period, count(*) AS times, max(m.starts_at) AS 
  GROUP BY m.cell_id, a.member_id, m.period
 """
 
+# Party fees per cell and month: the ledger's amounts, the sheets recorded, the remittances.
+_FEES_SQL = """
+SELECT cell_id, period, sum(due)::bigint AS fees_due, sum(paid)::bigint AS fees_paid,
+       sum(members)::int AS fee_members, sum(members_paid)::int AS fee_members_paid,
+       sum(sheets)::int AS fee_sheets, sum(remitted)::bigint AS fees_remitted
+  FROM (
+        SELECT f.cell_id, f.month AS period, f.amount_due AS due, f.amount_paid AS paid, 1 AS members,
+               (f.amount_paid >= f.amount_due)::int AS members_paid, 0 AS sheets, 0 AS remitted
+          FROM fees_feemonth f WHERE f.month BETWEEN %(first)s AND %(year_end)s {f_cells}
+        UNION ALL
+        SELECT s.cell_id, s.month, 0, 0, 0, 0, 1, 0
+          FROM fees_feesheet s WHERE s.month BETWEEN %(first)s AND %(year_end)s {s_cells}
+        UNION ALL
+        SELECT r.cell_id, r.month, 0, 0, 0, 0, 0, r.amount
+          FROM fees_remittance r WHERE r.month BETWEEN %(first)s AND %(year_end)s {r_cells}
+       ) x
+ GROUP BY cell_id, period
+"""
+
+# Months with the party fee unpaid per member and cell (fees.rules.UNPAID_MONTH_SQL).
+_UNPAID_SQL = f"""
+SELECT f.cell_id, f.member_id, f.month AS period
+  FROM fees_feemonth f
+ WHERE {UNPAID_MONTH_SQL} AND f.month BETWEEN %(first)s AND %(year_end)s {{f_cells}}
+"""
+
+
+def _fees_sql(cell_ids) -> str:
+    return _FEES_SQL.format(f_cells=_cell_filter("f", cell_ids), s_cells=_cell_filter("s", cell_ids),
+                            r_cells=_cell_filter("r", cell_ids))
+
+
+def _unpaid_sql(cell_ids) -> str:
+    return _UNPAID_SQL.format(f_cells=_cell_filter("f", cell_ids))
+
+
 # Then one statement: member years, and the cells' months from the two grouped inputs above
 # (`rollup_source`, `rollup_absence`).
 _CELLS_SQL = """
-WITH {inputs} member_years AS MATERIALIZED (
-    SELECT member_id, cell_id, year, count(*)::int AS unexcused_months, sum(times)::int AS unexcused_total,
-           min(period) FILTER (WHERE rank = %(risk_months)s) AS at_risk_from,
-           min(period) FILTER (WHERE rank = %(removal_months)s) AS removal_from,
-           max(last_at AT TIME ZONE %(tz)s)::date AS last_unexcused_on
+WITH {inputs} member_reasons AS (
+    -- Each reason's months of a year ranked; a threshold is reached in the month of that rank.
+    SELECT member_id, cell_id, year, reason, count(*)::int AS months, sum(times)::int AS total,
+           min(period) FILTER (WHERE rank = warn) AS at_risk_from,
+           min(period) FILTER (WHERE rank = removal) AS removal_from,
+           max(last_at AT TIME ZONE %(tz)s)::date AS last_on
       FROM (
-            SELECT member_id, cell_id, extract(year FROM period)::int AS year, period, times, last_at,
-                   row_number() OVER (PARTITION BY member_id, cell_id, extract(year FROM period) ORDER BY period)
-                       AS rank
-              FROM rollup_absence
+            SELECT member_id, cell_id, extract(year FROM period)::int AS year, reason, period, times, last_at,
+                   CASE reason WHEN 'fees' THEN %(fee_risk_months)s ELSE %(risk_months)s END AS warn,
+                   CASE reason WHEN 'fees' THEN %(fee_removal_months)s ELSE %(removal_months)s END AS removal,
+                   row_number() OVER (PARTITION BY member_id, cell_id, reason, extract(year FROM period)
+                                      ORDER BY period) AS rank
+              FROM (SELECT cell_id, member_id, period, times, last_at, 'absences' AS reason FROM rollup_absence
+                    UNION ALL
+                    SELECT cell_id, member_id, period, 0, NULL::timestamptz, 'fees' FROM rollup_unpaid) u
            ) ranked
+     GROUP BY member_id, cell_id, year, reason
+), member_years AS MATERIALIZED (
+    -- One row per member at risk, whatever the reasons: the earliest month a threshold was reached.
+    SELECT member_id, cell_id, year,
+           coalesce(max(months) FILTER (WHERE reason = 'absences'), 0)::int AS unexcused_months,
+           coalesce(max(total) FILTER (WHERE reason = 'absences'), 0)::int AS unexcused_total,
+           coalesce(max(months) FILTER (WHERE reason = 'fees'), 0)::int AS unpaid_months,
+           min(at_risk_from) AS at_risk_from,
+           min(removal_from) AS removal_from,
+           min(at_risk_from) FILTER (WHERE reason = 'fees') AS fees_at_risk_from,
+           max(last_on) FILTER (WHERE reason = 'absences') AS last_unexcused_on
+      FROM member_reasons
      GROUP BY member_id, cell_id, year
-    HAVING count(*) >= %(risk_months)s  -- only members the committees must see
+    HAVING min(at_risk_from) IS NOT NULL  -- only members the committees must see
 ), member_years_gone AS (
     {member_years_stale}
 ), member_years_saved AS (
     {member_years_upsert}
 ), cells AS (
     -- A cell owes a regular meeting every month from its creation or its first meeting.
+    -- (or its first month of fees, for a ledger brought in from paper).
     SELECT o.id,
-           LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month) AS since
+           LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month, fm.first_month) AS since
       FROM cells_organization o
       LEFT JOIN (SELECT m.cell_id, min(m.period) AS first_month FROM meetings_meeting m
                   WHERE {counted} {meeting_cells} GROUP BY m.cell_id) f ON f.cell_id = o.id
+      LEFT JOIN (SELECT cell_id, min(period) AS first_month FROM rollup_fees GROUP BY cell_id) fm
+             ON fm.cell_id = o.id
      WHERE o.kind IN ({cell_kinds}) AND o.is_active {org_cells}
 ), grid AS (
     SELECT c.id AS cell_id, g.month::date AS month
@@ -199,10 +263,14 @@ WITH {inputs} member_years AS MATERIALIZED (
 ), risk AS (
     -- Members reaching the warning (or removal) threshold in each month; the result keeps
     -- a running total through the year.
-    SELECT cell_id, month, sum(warned)::int AS warned, sum(removal)::int AS removal
-      FROM (SELECT cell_id, at_risk_from AS month, 1 AS warned, 0 AS removal FROM member_years
+    SELECT cell_id, month, sum(warned)::int AS warned, sum(removal)::int AS removal,
+           sum(fees)::int AS fees
+      FROM (SELECT cell_id, at_risk_from AS month, 1 AS warned, 0 AS removal, 0 AS fees FROM member_years
             UNION ALL
-            SELECT cell_id, removal_from, 0, 1 FROM member_years WHERE removal_from IS NOT NULL) reached
+            SELECT cell_id, removal_from, 0, 1, 0 FROM member_years WHERE removal_from IS NOT NULL
+            UNION ALL
+            SELECT cell_id, fees_at_risk_from, 0, 0, 1 FROM member_years WHERE fees_at_risk_from IS NOT NULL
+           ) reached
      GROUP BY cell_id, month
 ), joined AS (
     SELECT g.cell_id, g.month,
@@ -219,10 +287,14 @@ WITH {inputs} member_years AS MATERIALIZED (
            coalesce(p.present, 0)::int AS present,
            coalesce(p.excused, 0)::int AS excused,
            coalesce(p.unexcused, 0)::int AS unexcused,
-           coalesce(r.warned, 0) AS warned, coalesce(r.removal, 0) AS removal,
+           coalesce(r.warned, 0) AS warned, coalesce(r.removal, 0) AS removal, coalesce(r.fees, 0) AS warned_fees,
+           coalesce(fe.fees_due, 0)::bigint AS fees_due, coalesce(fe.fees_paid, 0)::bigint AS fees_paid,
+           coalesce(fe.fee_members, 0)::int AS fee_members, coalesce(fe.fee_members_paid, 0)::int AS fee_members_paid,
+           coalesce(fe.fee_sheets, 0)::int AS fee_sheets, coalesce(fe.fees_remitted, 0)::bigint AS fees_remitted,
            p.last_meeting_at, p.regular_meeting_id, p.regular_scheduled_date, p.regular_held_on
       FROM grid g
       LEFT JOIN rollup_source p ON p.cell_id = g.cell_id AND p.period = g.month
+      LEFT JOIN rollup_fees fe ON fe.cell_id = g.cell_id AND fe.period = g.month
       LEFT JOIN risk r ON r.cell_id = g.cell_id AND r.month = g.month
 ), result AS MATERIALIZED (
     SELECT cell_id, month, 1 AS cells_due, regular_held, regular_on_time, regular_late,
@@ -236,6 +308,9 @@ WITH {inputs} member_years AS MATERIALIZED (
            sum(warned) OVER (PARTITION BY cell_id, extract(year FROM month) ORDER BY month)::int AS members_at_risk,
            sum(removal) OVER (PARTITION BY cell_id, extract(year FROM month) ORDER BY month)::int
                AS members_to_remove,
+           sum(warned_fees) OVER (PARTITION BY cell_id, extract(year FROM month) ORDER BY month)::int
+               AS members_at_risk_fees,
+           fee_members, fee_members_paid, fee_sheets, fees_due, fees_paid, fees_remitted,
            last_meeting_at, regular_meeting_id, regular_scheduled_date, regular_held_on
       FROM joined
 ), cell_months_gone AS (
@@ -244,7 +319,8 @@ WITH {inputs} member_years AS MATERIALIZED (
 {cell_months_upsert}
 """
 
-MEMBER_YEAR_COLUMNS = ["unexcused_months", "unexcused_total", "at_risk_from", "removal_from", "last_unexcused_on"]
+MEMBER_YEAR_COLUMNS = ["unexcused_months", "unexcused_total", "unpaid_months", "at_risk_from", "removal_from",
+                       "last_unexcused_on"]
 
 
 def _held_meetings(cell_ids) -> str:
@@ -253,8 +329,8 @@ def _held_meetings(cell_ids) -> str:
 
 
 def _cells_sql(cell_ids, *, inputs: str = "") -> str:
-    """The cells statement; `inputs` defines rollup_source and rollup_absence as CTEs
-    (a refresh) unless they are temporary tables already (the rebuild)."""
+    """The cells statement; `inputs` defines rollup_source, rollup_absence, rollup_fees and
+    rollup_unpaid as CTEs (a refresh) unless they are temporary tables already (the rebuild)."""
     return _CELLS_SQL.format(
         inputs=inputs,
         held_meetings=_held_meetings(cell_ids),
@@ -283,7 +359,8 @@ def _cells_sql(cell_ids, *, inputs: str = "") -> str:
     )
 
 
-_SUMS_SQL = ", ".join(f"sum(c.{col})::int AS {col}" for col in SUMMED)
+_SUMS_SQL = ", ".join([*(f"sum(c.{col})::int AS {col}" for col in SUMMED),
+                       *(f"sum(c.{col})::bigint AS {col}" for col in MONEY)])
 _ADOPTION_SUMS_SQL = ", ".join(f"sum(c.{col})::int AS {col}" for col in ADOPTION)
 
 # Organisation rows of the rebuild: each cell row counted once for every ancestor, read off
@@ -311,8 +388,8 @@ WITH ancestors AS (
 # One organisation's rows in a refresh: its own cell rows (if it is a grassroots cell), its
 # child cells' rows and its other children's organisation rows, which the refresh has just
 # brought up to date.
-_ALL_COLUMNS = ", ".join(["month", *SUMMED, "last_meeting_at", *ADOPTION])
-_ALL_COLUMNS_C = ", ".join(f"c.{col}" for col in ["month", *SUMMED, "last_meeting_at", *ADOPTION])
+_ALL_COLUMNS = ", ".join(["month", *SUMMED, *MONEY, "last_meeting_at", *ADOPTION])
+_ALL_COLUMNS_C = ", ".join(f"c.{col}" for col in ["month", *SUMMED, *MONEY, "last_meeting_at", *ADOPTION])
 _ORGANIZATION_FROM_CHILDREN_SQL = f"""
 WITH result AS MATERIALIZED (
     SELECT %(org_id)s::bigint AS organization_id, c.month,
@@ -346,9 +423,12 @@ def nightly_years(today: dt.date | None = None) -> list[int]:
 
 
 def years_with_meetings(today: dt.date | None = None) -> list[int]:
-    """Every year from the earliest meeting's month to this year (this year alone if none)."""
+    """Every year from the earliest meeting's (or fee ledger's) month to this year (this year
+    alone if none)."""
     this_year = (today or timezone.localdate()).year
-    first = Meeting.objects.aggregate(first=Min("period"))["first"]
+    firsts = [Meeting.objects.aggregate(first=Min("period"))["first"],
+              FeeMonth.objects.aggregate(first=Min("month"))["first"]]
+    first = min((day for day in firsts if day), default=None)
     return list(range(min(first.year, this_year) if first else this_year, this_year + 1))
 
 
@@ -366,9 +446,12 @@ def rollups_rebuild(*, years: list[int] | None = None) -> None:
                        + _SOURCE_SQL.format(held_meetings=held), params)
         cursor.execute("CREATE TEMP TABLE rollup_absence ON COMMIT DROP AS "
                        + _ABSENCE_SQL.format(held_meetings=held), params)
-        cursor.execute("ANALYZE rollup_source, rollup_absence")  # good join plans pay for it
+        cursor.execute("CREATE TEMP TABLE rollup_fees ON COMMIT DROP AS " + _fees_sql(None), params)
+        cursor.execute("CREATE TEMP TABLE rollup_unpaid ON COMMIT DROP AS " + _unpaid_sql(None), params)
+        # Good join plans pay for it.
+        cursor.execute("ANALYZE rollup_source, rollup_absence, rollup_fees, rollup_unpaid")
         cursor.execute(_cells_sql(None), params)
-        cursor.execute("DROP TABLE rollup_source, rollup_absence")
+        cursor.execute("DROP TABLE rollup_source, rollup_absence, rollup_fees, rollup_unpaid")
         cursor.execute(_ORGANIZATIONS_SQL, params)
 
 
@@ -392,7 +475,9 @@ def rollups_refresh_cell(*, cell_id: int, year: int) -> bool:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_REBUILD + 1, root % 2**31])
         held = _held_meetings([cell.pk])
         inputs = (f"rollup_source AS ({_SOURCE_SQL.format(held_meetings=held)}), "
-                  f"rollup_absence AS ({_ABSENCE_SQL.format(held_meetings=held)}),")
+                  f"rollup_absence AS ({_ABSENCE_SQL.format(held_meetings=held)}), "
+                  f"rollup_fees AS ({_fees_sql([cell.pk])}), "
+                  f"rollup_unpaid AS ({_unpaid_sql([cell.pk])}),")
         cursor.execute(_cells_sql([cell.pk], inputs=inputs), params)
         for org_id in chain:
             cursor.execute(_ORGANIZATION_FROM_CHILDREN_SQL, {**params, "org_id": org_id})

@@ -28,3 +28,9 @@ def rollups_refresh_adoption() -> None:
     """Adoption figures (accounts, sign-ins, notices opened) for the current month: often,
     so that a member reading a notice moves the dashboard within minutes, not overnight."""
     services.rollups_refresh_adoption()
+
+
+@shared_task(name="rollups.refresh_cell")
+def rollups_refresh_cell(cell_id: int, year: int) -> None:
+    """Refresh one cell's year and its ancestors: what a fee sheet or remittance enqueues."""
+    services.rollups_refresh_cell(cell_id=cell_id, year=year)
