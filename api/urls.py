@@ -3,8 +3,11 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from admissions.api_urls import api_urlpatterns as admissions_api
 from api.exceptions import not_found
 from api.views import auth, docs, me, meetings, notifications, organizations, pages
+from conduct.api_urls import api_urlpatterns as conduct_api
+from fees.api_urls import api_urlpatterns as fees_api
 
 v1 = [
     path("auth/token/", auth.SignInView.as_view(), name="api_sign_in"),
@@ -37,6 +40,10 @@ v1 = [
          name="api_organization_months"),
     path("organizations/<uuid:organization_id>/cell-figures/", organizations.OrganizationCellFiguresView.as_view(),
          name="api_organization_cell_figures"),
+    # The member registers' endpoints, each defined by its app.
+    *admissions_api,
+    *conduct_api,
+    *fees_api,
 ]
 
 urlpatterns = [

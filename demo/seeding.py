@@ -166,9 +166,11 @@ class Seeder:
         """The member registers, each seeded by its own app."""
         from admissions import demo as admissions_demo
         from conduct import demo as conduct_demo
+        from fees import demo as fees_demo
 
         admissions_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
         conduct_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
+        fees_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
 
     def build_tree(self) -> None:
         with_district, n_grassroots, cells_range, _ = SCALES[self.scale]

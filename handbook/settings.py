@@ -360,6 +360,11 @@ HANDBOOK_RULES = {
     # DOMAIN.md: three months of a calendar year with an absence without reason lead the
     # cell to propose removal (meetings.rules.risk_level warns one month before).
     "unexcused_months_for_removal": 3,
+    # The same for months of a calendar year with the party fee unpaid (fees.rules).
+    "unpaid_fee_months_for_removal": 3,
+    # Admission (members.rules): age at admission, and "young" for the plan's category.
+    "admission_age": (18, 60),
+    "young_under": 30,
     "probation_months": 12,
     "attendance_bands": [90, 75, 65],
     "reminder_offsets_minutes": [3 * 24 * 60, 2 * 60],
@@ -369,7 +374,7 @@ HANDBOOK_RULES = {
     "probation_notice_days": 30,
     "badge_years": [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90],
     "badge_presentation_days": [(2, 3), (5, 19), (9, 2), (11, 7)],  # (month, day)
-    "badge_notice_days": 30,
+    "badge_notice_days": 60,  # the committee prepares the list two months ahead
     "nudge_hour": 8,  # date-based nudges go out from this local hour
     "nudge_catch_up_days": 7,  # a nudge missed for longer than this is no longer sent
     # Several edits of an announced meeting within this delay send one change notice.

@@ -80,8 +80,8 @@ def admission_age_refusal(date_of_birth: dt.date | None, on: dt.date) -> str | N
 
 
 def vote_passes(*, votes_for: int, official_members: int) -> bool:
-    """DOMAIN.md: a cell's vote passes with more than half of the official members summoned.
-    (meetings.rules.vote_passes is the same rule for a meeting's resolution.)"""
+    """DOMAIN.md: a cell's vote passes with more than half of the official members summoned
+    (a meeting's resolution, an admission, a recognition: meetings.rules.vote_passes asks here)."""
     return official_members > 0 and 2 * votes_for > official_members
 
 

@@ -11,8 +11,6 @@ from admissions.services import admission_plan_set
 from api.services import token_issue
 from tests import factories as f
 
-pytestmark = pytest.mark.urls("tests.admissions.urls_with_api")
-
 
 @pytest.fixture
 def api():

@@ -192,13 +192,14 @@ def test_a_probation_ending_within_30_days_is_nudged_from_30_days_before(tree, p
     (dt.date(1976, 11, 7), dt.date(2031, 11, 7)),  # 55 years on the day itself
     (dt.date(1971, 2, 1), dt.date(2031, 2, 3)),  # 60 years
 ])
-def test_badge_anniversaries_are_nudged_30_days_before_the_presentation_date(tree, people, admitted, occasion):
+def test_badge_anniversaries_are_nudged_ahead_of_the_presentation_date(tree, people, admitted, occasion, settings):
     veteran = f.member(tree.a1, name="Hoàng Văn Lão", admitted=admitted)
     kind = reminders.NUDGE_BADGE
     years = occasion.year - admitted.year
     key = f"member:{veteran.pk}:badge:{years}"
-    assert _nudges(_at(occasion - dt.timedelta(days=31), 9), kind) == []
-    assert _nudges(_at(occasion - dt.timedelta(days=30), 8), kind) == [key]
+    notice = settings.HANDBOOK_RULES["badge_notice_days"]  # 60: the committee's list is ready by then
+    assert _nudges(_at(occasion - dt.timedelta(days=notice + 1), 9), kind) == []
+    assert _nudges(_at(occasion - dt.timedelta(days=notice), 8), kind) == [key]
     assert _nudges(_at(occasion, 9), kind) == [key]
     assert _nudges(_at(occasion + dt.timedelta(days=1), 9), kind) == []
 
