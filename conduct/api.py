@@ -1,12 +1,16 @@
 """The conduct registers in the API for the mobile app: the same selectors, the same scope
 (out of scope is a 404). Wired under /api/v1/ by the api app (conduct.api_urls)."""
 
+import datetime as dt
+
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from api.serializers import MemberRefSerializer, OrganizationRefSerializer
 from api.views.base import ApiView
 from conduct import selectors
 from conduct.models import Commendation, Discipline
@@ -16,16 +20,13 @@ from members.access import get_cell_for_viewer, members_visible
 
 class _DecisionSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
-    member = serializers.SerializerMethodField()
+    member = MemberRefSerializer()
     cell = serializers.CharField(source="cell.name")
     decision_number = serializers.CharField()
     decision_date = serializers.DateField()
     issuing_body = serializers.CharField()
     reason = serializers.CharField()
     has_attachment = serializers.SerializerMethodField()
-
-    def get_member(self, record) -> dict:
-        return {"id": str(record.member.public_id), "full_name": record.member.full_name}
 
     def get_has_attachment(self, record) -> bool:
         return bool(record.attachment)
@@ -63,36 +64,39 @@ class OccasionSerializer(serializers.Serializer):
 
     def validate_occasion(self, value):
         if not is_presentation_date(value) or not 1930 <= value.year <= 2100:
-            raise serializers.ValidationError("Not a party badge presentation date.")
+            raise serializers.ValidationError(_("Not a party badge presentation date."))
         return value
 
 
+def _counts_serializer(name: str, keys: list[str]) -> type[serializers.Serializer]:
+    """A count for every key, each always present (the row's counts are defaultdicts: a form
+    no one received reads 0): the schema names them all, so a client needs no guard."""
+    return type(name, (serializers.Serializer,), {key: serializers.IntegerField() for key in keys})
+
+
+CommendationCountsSerializer = _counts_serializer("CommendationCountsSerializer", Commendation.Kind.values)
+DisciplineCountsSerializer = _counts_serializer("DisciplineCountsSerializer", Discipline.Level.values)
+
+
 class CountsSerializer(serializers.Serializer):
-    organization = serializers.SerializerMethodField()
-    commendations = serializers.SerializerMethodField()
+    organization = OrganizationRefSerializer()
+    commendations = CommendationCountsSerializer()
     commendation_total = serializers.IntegerField()
-    disciplines = serializers.SerializerMethodField()
+    disciplines = DisciplineCountsSerializer()
     discipline_total = serializers.IntegerField()
-
-    def get_organization(self, row) -> dict:
-        return {"id": str(row.organization.public_id), "name": row.organization.name}
-
-    def get_commendations(self, row) -> dict[str, int]:
-        return dict(zip(Commendation.Kind.values, row.commendation_list(), strict=True))
-
-    def get_disciplines(self, row) -> dict[str, int]:
-        return dict(zip(Discipline.Level.values, row.discipline_list(), strict=True))
 
 
 class BadgeRowSerializer(serializers.Serializer):
-    member = serializers.SerializerMethodField()
+    member = MemberRefSerializer()
     cell = serializers.CharField(source="cell.name")
     years = serializers.IntegerField()
     anniversary = serializers.DateField()
-    presented_on = serializers.DateField(source="presentation.presented_on", default=None)
+    occasion = serializers.SerializerMethodField()
+    presented_on = serializers.DateField(source="presentation.presented_on", allow_null=True,
+                                         help_text="Empty while the badge is still due")
 
-    def get_member(self, row) -> dict:
-        return {"id": str(row.member.public_id), "full_name": row.member.full_name}
+    def get_occasion(self, row) -> dt.date:
+        return self.context["occasion"]
 
 
 def _conduct(scope, member):
@@ -133,24 +137,30 @@ class CellConductView(ApiView):
 
 class OrganizationConductView(ApiView):
     @extend_schema(tags=["Committee"], operation_id="organization_conduct_counts",
-                   summary="Commendations by form and discipline by level in a year, per grassroots organisation",
+                   summary="Commendations by form and discipline by level in a year: each grassroots "
+                           "organisation, then the total",
                    parameters=[YearSerializer], responses=CountsSerializer(many=True))
     def get(self, request, organization_id):
         org = selectors.get_organization_for_committee(self.scope, organization_id)
         year = self.valid(YearSerializer, request.query_params).get("year") or selectors.default_year()
         rows, total = selectors.yearly_counts(org, year)
-        return Response({"year": year, "organizations": CountsSerializer(rows, many=True).data,
-                         "total": CountsSerializer(total).data})
+        return self.paginated([*rows, total], CountsSerializer)
 
 
 class OrganizationBadgesView(ApiView):
+    occasion: dt.date | None = None
+
     @extend_schema(tags=["Committee"], operation_id="organization_badges",
-                   summary="Party badges due and presented at a presentation date",
+                   summary="Party badges at a presentation date: those still due, then those presented",
                    parameters=[OccasionSerializer], responses=BadgeRowSerializer(many=True))
     def get(self, request, organization_id):
         org = selectors.get_organization_for_badges(self.scope, organization_id)
         day = self.valid(OccasionSerializer, request.query_params).get("occasion")
         occasion = badge_occasion(day or timezone.localdate())
+        self.occasion = occasion.date
         due, presented = selectors.badge_list(org, occasion)
-        return Response({"occasion": occasion.date, "due": BadgeRowSerializer(due, many=True).data,
-                         "presented": BadgeRowSerializer(presented, many=True).data})
+        return self.paginated([*due, *presented], BadgeRowSerializer)
+
+    def get_serializer_context(self):
+        # Each row names the occasion: the client that left it out learns which one it got.
+        return {**super().get_serializer_context(), "occasion": self.occasion}
