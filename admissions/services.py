@@ -35,6 +35,14 @@ CANDIDATE_FIELDS = {
 PLAN_CATEGORIES = tuple(f"target_{c}" for c in rules.AdmissionCategory.ALL)
 
 
+def _refresh_rollups(organization_id: int, year: int) -> None:
+    """The roll-ups count admissions against plan per organisation and year; a write asks for
+    its organisation's refresh on commit, as the fee services do."""
+    from rollups.tasks import rollups_refresh_registers
+
+    transaction.on_commit(lambda: rollups_refresh_registers.delay(organization_id, year), robust=True)
+
+
 def _user(actor):
     return actor if isinstance(actor, User) else None
 
@@ -215,6 +223,7 @@ def candidate_admit(*, candidate: Candidate, on: dt.date, actor=None, party_card
         admission_date=on, party_card_number=party_card_number,
     )
     candidate.ceremony_on, candidate.member = on, member
+    _refresh_rollups(candidate.cell_id, on.year)
     return _save_step(candidate, Step.CEREMONY, ["ceremony_on", "member"], actor)
 
 
@@ -275,6 +284,7 @@ def admission_plan_set(*, organization: Organization, year: int, target: int, ac
     plan.full_clean()
     with audit_context(actor):
         plan.save()
+    _refresh_rollups(organization.pk, year)
     return plan
 
 

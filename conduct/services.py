@@ -29,6 +29,14 @@ def _user(actor):
     return actor if isinstance(actor, User) else None
 
 
+def _refresh_rollups(organization_id: int, year: int) -> None:
+    """The roll-ups count commendations, discipline and badges per organisation and year; a write asks for
+    its organisation's refresh on commit, as the fee services do."""
+    from rollups.tasks import rollups_refresh_registers
+
+    transaction.on_commit(lambda: rollups_refresh_registers.delay(organization_id, year), robust=True)
+
+
 def _check_member(member: Member) -> Organization:
     if member.status in GONE_STATUSES:
         raise ValidationError({"member": _("This member has left the rolls; no decision can be recorded.")})
@@ -80,6 +88,7 @@ def commendation_record(*, member: Member, kind: str, decision_number: str, deci
                        decision_date=decision_date, issuing_body=issuing_body, reason=reason, actor=actor,
                        issuing_organization=issuing_organization)
     _save(record, attachment, actor)
+    _refresh_rollups(cell.pk, decision_date.year)
     return record
 
 
@@ -114,6 +123,7 @@ def discipline_record(*, member: Member, level: str, decision_number: str, decis
             decision_ref=record.decision_number, note=record.reason,
         )
     _save(record, attachment, actor)
+    _refresh_rollups(cell.pk, decision_date.year)
     return record
 
 
@@ -144,4 +154,7 @@ def badge_present(*, member: Member, years: int, presented_on: dt.date, decision
             badge.save()
     except IntegrityError:
         raise ValidationError({"years": _("This badge was already recorded as presented.")}) from None
+    cell = home_cell(member)
+    if cell is not None:  # a member with no home cell now counts nowhere (conduct.selectors.badge_list)
+        _refresh_rollups(cell.pk, presented_on.year)
     return badge

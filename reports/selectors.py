@@ -20,7 +20,7 @@ from meetings.models import Attendance, Meeting
 from members.access import Scope, organizations_overseen
 from reports.figures import COUNTS, Figures, band_range, figures_from
 from reports.periods import Period
-from rollups.models import CellMonth, MemberYear, OrganizationMonth
+from rollups.models import CellMonth, MemberYear, OrganizationMonth, RegisterYear
 
 # Levels whose dashboard lists grassroots organisations; below them it lists cells.
 UPPER_KINDS = (Organization.Kind.CENTRAL, Organization.Kind.PROVINCE, Organization.Kind.DISTRICT)
@@ -324,6 +324,12 @@ def first_figures_month(org: Organization) -> dt.date | None:
     else:
         rows = OrganizationMonth.objects.filter(organization=org)
     return rows.aggregate(first=Min("month"))["first"]
+
+
+def register_year(org: Organization, year: int) -> RegisterYear | None:
+    """The organisation's registers of the year (admissions against plan, conduct, badges), summed
+    over its subtree; None when nothing is recorded. One query."""
+    return RegisterYear.objects.filter(organization=org, year=year).first()
 
 
 # --- Members at risk ----------------------------------------------------------------------------

@@ -112,6 +112,7 @@ def org_dashboard(request, org_id):
         "query": query,
         "units": units,
         "totals": overview.totals,
+        "registers": selectors.register_year(org, period.start.year),
         "unit_headers": _unit_headers(query, units.level),
         "status_choices": list(STATUS_LABELS.items())[:4],
         "band_choices": band_choices(),

@@ -7,6 +7,8 @@ calls (never adds to it), so any row can be thrown away and rebuilt.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import percent
+
 
 class MonthFigures(models.Model):
     """The figures of one month, for one cell or summed over an organisation's subtree.
@@ -126,3 +128,86 @@ class MemberYear(models.Model):
         from meetings.rules import member_risk_of
 
         return member_risk_of(self.unexcused_months, self.unpaid_months).reasons
+
+
+class RegisterYear(models.Model):
+    """The registers of one calendar year for an organisation, summed over its whole subtree
+    (itself included): admissions against plan by category, commendations by form and
+    discipline by level, party badges presented and due.
+
+    Derived like the month rows (`rollups.services.registers_rebuild` / `registers_refresh`
+    recompute and overwrite). Each figure follows the live rule of its register:
+    admissions.selectors.admission_figures (an admission counts for the member's first home
+    cell, in the year of its admission date; the plan is the sum of the grassroots
+    organisations' plans) and conduct.selectors.yearly_counts / badge_list (a decision
+    counts for the cell it was recorded in; a badge for the member's home cell now).
+    """
+
+    organization = models.ForeignKey("cells.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    admitted = models.PositiveIntegerField(default=0)
+    # members.rules.AdmissionCategory: one admission may count in several categories.
+    admitted_non_state = models.PositiveIntegerField(default=0)
+    admitted_religious = models.PositiveIntegerField(default=0)
+    admitted_young = models.PositiveIntegerField(default=0)
+    admitted_female = models.PositiveIntegerField(default=0)
+    admitted_ethnic_minority = models.PositiveIntegerField(default=0)
+    # Null: no grassroots organisation of the subtree has a plan (or a target for the category).
+    target = models.PositiveIntegerField(null=True)
+    target_non_state = models.PositiveIntegerField(null=True)
+    target_religious = models.PositiveIntegerField(null=True)
+    target_young = models.PositiveIntegerField(null=True)
+    target_female = models.PositiveIntegerField(null=True)
+    target_ethnic_minority = models.PositiveIntegerField(null=True)
+    # {conduct Commendation.Kind / Discipline.Level value: decisions dated in the year}
+    commendations = models.JSONField(default=dict)
+    disciplines = models.JSONField(default=dict)
+    badges_presented = models.PositiveIntegerField(default=0)
+    # Members on the rolls who reach a badge at the next presentation date, as of the last
+    # computation: kept on the current year's row only (null date on the other years).
+    badges_due = models.PositiveIntegerField(default=0)
+    badges_due_on = models.DateField(null=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("register year")
+        verbose_name_plural = _("register years")
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="registeryear_one_per_year")]
+        indexes = [models.Index(fields=["year"], name="registeryear_year_idx")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year}"
+
+    @property
+    def admission_rate(self):
+        return percent(self.admitted, self.target)
+
+    def category_rows(self) -> list[tuple[str, str, int, int | None]]:
+        """(key, label, admitted, target) of each admission category."""
+        # Imported here, as the conduct models below: other apps' modules, not to be imported
+        # while the app registry is still loading models.
+        from members.rules import AdmissionCategory
+
+        return [(key, AdmissionCategory.LABELS[key], getattr(self, f"admitted_{key}"), getattr(self, f"target_{key}"))
+                for key in AdmissionCategory.ALL]
+
+    @property
+    def commendation_total(self) -> int:
+        return sum(self.commendations.values())
+
+    @property
+    def discipline_total(self) -> int:
+        return sum(self.disciplines.values())
+
+    def commendation_rows(self) -> list[tuple[str, int]]:
+        """(label, count) of each form of commendation given in the year."""
+        from conduct.models import Commendation
+
+        return [(label, self.commendations[key]) for key, label in Commendation.Kind.choices
+                if self.commendations.get(key)]
+
+    def discipline_rows(self) -> list[tuple[str, int]]:
+        from conduct.models import Discipline
+
+        return [(label, self.disciplines[key]) for key, label in Discipline.Level.choices
+                if self.disciplines.get(key)]

@@ -14,20 +14,27 @@ root serialises refreshes that touch the same ancestors, and the rebuild exclude
 
 import datetime as dt
 import json
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Count, F, Min, OuterRef, Subquery
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from admissions.models import AdmissionPlan
 from cells.models import Organization
 from common.months import current_month, months_between
+from conduct.models import BadgePresentation, Commendation, Discipline
+from conduct.rules import badge_occasion, badges_due
 from fees.models import FeeMonth
 from fees.rules import UNPAID_MONTH_SQL
 from meetings import rules
 from meetings.models import Meeting
-from members.models import GONE_STATUSES, CellMembership, current_sql
+from members.models import GONE_STATUSES, CellMembership, Member, current_sql
+from members.rules import AdmissionCategory, admission_categories
 from notifications.selectors import notices_opened_by_cell
+from rollups.models import RegisterYear
 
 # Columns shared by CellMonth and OrganizationMonth, in table order.
 SUMMED = [
@@ -435,7 +442,7 @@ def years_with_meetings(today: dt.date | None = None) -> list[int]:
 @transaction.atomic
 def rollups_rebuild(*, years: list[int] | None = None) -> None:
     """Recompute every roll-up row of the given calendar years (default: every year with
-    meetings, `years_with_meetings()`)."""
+    meetings, `years_with_meetings()`, and for the registers `years_with_registers()`)."""
     params = {**_params(years or years_with_meetings()), "cell_ids": None}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_LOCK_REBUILD])
@@ -453,6 +460,7 @@ def rollups_rebuild(*, years: list[int] | None = None) -> None:
         cursor.execute(_cells_sql(None), params)
         cursor.execute("DROP TABLE rollup_source, rollup_absence, rollup_fees, rollup_unpaid")
         cursor.execute(_ORGANIZATIONS_SQL, params)
+    registers_rebuild(years=years or years_with_registers())
 
 
 @transaction.atomic
@@ -539,3 +547,211 @@ def rollups_refresh_adoption() -> None:
             params,
         )
 
+
+
+# --- The registers of the year (RegisterYear) ---------------------------------------------------
+#
+# Every figure is first counted for the organisation a source row hangs on (its "node": the
+# member's first home cell for an admission, the grassroots organisation for a plan, the
+# cell a decision was recorded in, the member's home cell now for a badge), then added up
+# the tree: a rebuild adds each node's counts to every id of its path; a refresh recomputes
+# one chain from its nodes' own counts and the stored rows of the children beside it. The
+# admission categories are a Python rule (members.rules.admission_categories), so the
+# sources are read with a few grouped queries and summed here rather than in SQL.
+
+_REGISTER_COUNTS = ["admitted", *(f"admitted_{key}" for key in AdmissionCategory.ALL), "badges_presented",
+                    "badges_due"]
+_REGISTER_TARGETS = ["target", *(f"target_{key}" for key in AdmissionCategory.ALL)]
+_REGISTER_COLUMNS = [*_REGISTER_COUNTS, *_REGISTER_TARGETS, "commendations", "disciplines", "badges_due_on"]
+_REGISTER_TYPES = {**dict.fromkeys(_REGISTER_COUNTS, "int"), **dict.fromkeys(_REGISTER_TARGETS, "int"),
+                   "commendations": "jsonb", "disciplines": "jsonb", "badges_due_on": "date"}
+
+
+class _Figures:
+    """One organisation's (or node's) registers of one year, as they are added up."""
+
+    __slots__ = ("counts", "targets", "commendations", "disciplines")
+
+    def __init__(self):
+        self.counts = dict.fromkeys(_REGISTER_COUNTS, 0)
+        self.targets = dict.fromkeys(_REGISTER_TARGETS)
+        self.commendations, self.disciplines = {}, {}
+
+    def add(self, other: "_Figures") -> None:
+        for key, value in other.counts.items():
+            self.counts[key] += value
+        for key, value in other.targets.items():
+            if value is not None:
+                self.targets[key] = (self.targets[key] or 0) + value
+        for mine, theirs in ((self.commendations, other.commendations), (self.disciplines, other.disciplines)):
+            for key, value in theirs.items():
+                mine[key] = mine.get(key, 0) + value
+
+    @classmethod
+    def from_row(cls, row: RegisterYear) -> "_Figures":
+        figures = cls()
+        figures.counts = {key: getattr(row, key) for key in _REGISTER_COUNTS}
+        figures.targets = {key: getattr(row, key) for key in _REGISTER_TARGETS}
+        figures.commendations, figures.disciplines = dict(row.commendations), dict(row.disciplines)
+        return figures
+
+    def is_empty(self) -> bool:
+        return (not any(self.counts.values()) and all(value is None for value in self.targets.values())
+                and not self.commendations and not self.disciplines)
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/")]
+
+
+def _register_nodes(years: list[int], node_ids: list[int] | None, today: dt.date
+                    ) -> tuple[dict[tuple[int, int], _Figures], dict[int, str]]:
+    """Each node's own figures {(node id, year): figures} and the nodes' paths, from the
+    sources (`node_ids`: only rows hanging on those organisations)."""
+    nodes: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
+    paths: dict[int, str] = {}
+    first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+    wanted = set(years)
+
+    def at(node_id: int, path: str, year: int) -> _Figures:
+        paths[node_id] = path
+        return nodes[node_id, year]
+
+    # Admissions: admissions.selectors.admission_figures' rule, the member's first home cell.
+    first_cell = (CellMembership.objects.filter(member=OuterRef("pk"), kind=CellMembership.Kind.HOME)
+                  .order_by("start_date", "id"))
+    admitted = (Member.objects.filter(admission_date__gte=first, admission_date__lte=last)
+                .annotate(cell_id=Subquery(first_cell.values("cell_id")[:1]),
+                          cell_path=Subquery(first_cell.values("cell__path")[:1]))
+                .filter(cell_id__isnull=False))
+    if node_ids is not None:
+        admitted = admitted.filter(cell_id__in=node_ids)
+    for cell_id, path, born, gender, ethnicity, religion, workplace_kind, admitted_on in admitted.values_list(
+            "cell_id", "cell_path", "date_of_birth", "gender", "ethnicity", "religion", "workplace_kind",
+            "admission_date"):
+        if admitted_on.year not in wanted:
+            continue
+        figures = at(cell_id, path, admitted_on.year)
+        figures.counts["admitted"] += 1
+        for key in admission_categories(date_of_birth=born, gender=gender, ethnicity=ethnicity, religion=religion,
+                                        workplace_kind=workplace_kind, admitted_on=admitted_on):
+            figures.counts[f"admitted_{key}"] += 1
+    # Plans: only a grassroots organisation's counts (admission_figures reads no other).
+    plans = AdmissionPlan.objects.filter(year__in=years, organization__kind__in=Organization.GRASSROOTS_KINDS)
+    if node_ids is not None:
+        plans = plans.filter(organization_id__in=node_ids)
+    for plan in plans.values("organization_id", "organization__path", "year", *_REGISTER_TARGETS):
+        figures = at(plan["organization_id"], plan["organization__path"], plan["year"])
+        figures.add(_targets_only({key: plan[key] for key in _REGISTER_TARGETS}))
+    # Commendations and discipline: conduct.selectors.yearly_counts' rule, the decision's cell.
+    for model, key, target in ((Commendation, "kind", "commendations"), (Discipline, "level", "disciplines")):
+        decided = model.objects.filter(decision_date__gte=first, decision_date__lte=last)
+        if node_ids is not None:
+            decided = decided.filter(cell_id__in=node_ids)
+        for row in (decided.values("cell_id", "cell__path", key, year=ExtractYear("decision_date"))
+                    .annotate(n=Count("pk")).order_by()):
+            if row["year"] in wanted:
+                counts = getattr(at(row["cell_id"], row["cell__path"], row["year"]), target)
+                counts[row[key]] = counts.get(row[key], 0) + row["n"]
+    # Badges: conduct.selectors.badge_list's rule, the member's home cell today.
+    homes = CellMembership.objects.current(today).filter(kind=CellMembership.Kind.HOME)
+    if node_ids is not None:
+        homes = homes.filter(cell_id__in=node_ids)
+    home = homes.filter(member_id=OuterRef("member_id"))
+    presented = (BadgePresentation.objects.filter(presented_on__gte=first, presented_on__lte=last)
+                 .annotate(cell_id=Subquery(home.values("cell_id")[:1]),
+                           cell_path=Subquery(home.values("cell__path")[:1]))
+                 .filter(cell_id__isnull=False)
+                 .values("cell_id", "cell_path", year=ExtractYear("presented_on")).annotate(n=Count("pk")).order_by())
+    for row in presented:
+        if row["year"] in wanted:
+            at(row["cell_id"], row["cell_path"], row["year"]).counts["badges_presented"] += row["n"]
+    if today.year in wanted:
+        occasion = badge_occasion(today)
+        due = {item.member_id for item in badges_due(occasion, Member.objects.filter(
+            pk__in=homes.values("member_id")))}
+        for cell_id, path in homes.filter(member_id__in=due).values_list("cell_id", "cell__path"):
+            at(cell_id, path, today.year).counts["badges_due"] += 1
+    return nodes, paths
+
+
+def _targets_only(targets: dict) -> _Figures:
+    figures = _Figures()
+    figures.targets = targets
+    return figures
+
+
+def _write_registers(rows: dict[tuple[int, int], _Figures], *, years: list[int], due_on: dt.date,
+                     organization_ids: list[int] | None) -> None:
+    """Overwrite the rows of `years` (of `organization_ids` only, when given) with `rows`;
+    an organisation left with nothing loses its row. One statement."""
+    records = []
+    for (org_id, year), figures in rows.items():
+        if figures.is_empty():
+            continue
+        records.append({"organization_id": org_id, "year": year, **figures.counts, **figures.targets,
+                        "commendations": figures.commendations, "disciplines": figures.disciplines,
+                        "badges_due_on": due_on.isoformat() if year == due_on.year else None})
+    columns = ", ".join(f"{name} {kind}" for name, kind in
+                        [("organization_id", "bigint"), ("year", "int"), *_REGISTER_TYPES.items()])
+    where = "t.year = ANY(%(years)s)" + ("" if organization_ids is None else " AND t.organization_id = ANY(%(orgs)s)")
+    key = ["organization_id", "year"]
+    sql = (f"WITH result AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS r({columns})), "
+           f"gone AS ({_stale('rollups_registeryear', key, 'result', where)}) "
+           + _upsert("rollups_registeryear", key, _REGISTER_COLUMNS, "result", new_rows_defaults={}))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"rows": json.dumps(records), "years": years, "orgs": organization_ids})
+
+
+def years_with_registers(today: dt.date | None = None) -> list[int]:
+    """The years the registers rebuild by default: those of the month roll-ups, stretched back to
+    the first plan or conduct decision (not to every admission date: those go back decades)."""
+    years = years_with_meetings(today)
+    firsts = [AdmissionPlan.objects.aggregate(first=Min("year"))["first"],
+              *(model.objects.aggregate(first=Min("decision_date__year"))["first"] for model in (Commendation, Discipline))]
+    first = min((year for year in firsts if year), default=years[0])
+    return list(range(min(first, years[0]), years[-1] + 1))
+
+
+def registers_rebuild(*, years: list[int]) -> None:
+    """Recompute every RegisterYear row of `years` from the registers."""
+    today = timezone.localdate()
+    nodes, paths = _register_nodes(years, None, today)
+    rows: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
+    for (node_id, year), figures in nodes.items():
+        for org_id in _path_ids(paths[node_id]):
+            rows[org_id, year].add(figures)
+    _write_registers(rows, years=years, due_on=badge_occasion(today).date, organization_ids=None)
+
+
+@transaction.atomic
+def registers_refresh(*, organization_id: int, years: list[int]) -> bool:
+    """Recompute the registers of `years` (and this year's badges due) for the organisation a
+    write hangs on and its ancestors: each from its own counts and its other children's rows.
+
+    Returns False (and does nothing) when the organisation no longer exists.
+    """
+    org = Organization.objects.filter(pk=organization_id).only("path").first()
+    if org is None:
+        return False
+    today = timezone.localdate()
+    years = sorted({*years, today.year})
+    chain = _path_ids(org.path)  # root, ..., the organisation
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [_LOCK_REBUILD])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_REBUILD + 1, chain[0] % 2**31])
+    nodes, _paths = _register_nodes(years, chain, today)
+    beside = (RegisterYear.objects.filter(organization__parent_id__in=chain, year__in=years)
+              .exclude(organization_id__in=chain).annotate(parent_id=F("organization__parent_id")))
+    rows: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
+    for row in beside:
+        rows[row.parent_id, row.year].add(_Figures.from_row(row))
+    for depth in range(len(chain) - 1, -1, -1):  # the organisation first, the root last
+        for year in years:
+            figures = rows[chain[depth], year]
+            figures.add(nodes.get((chain[depth], year), _Figures()))
+            if depth:
+                rows[chain[depth - 1], year].add(figures)
+    _write_registers({key: value for key, value in rows.items() if key[0] in chain}, years=years,
+                     due_on=badge_occasion(today).date, organization_ids=chain)
+    return True

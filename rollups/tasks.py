@@ -34,3 +34,10 @@ def rollups_refresh_adoption() -> None:
 def rollups_refresh_cell(cell_id: int, year: int) -> None:
     """Refresh one cell's year and its ancestors: what a fee sheet or remittance enqueues."""
     services.rollups_refresh_cell(cell_id=cell_id, year=year)
+
+
+@shared_task(name="rollups.refresh_registers")
+def rollups_refresh_registers(organization_id: int, year: int) -> None:
+    """Refresh the registers of the year (and this year's badges due) for the organisation a
+    write hangs on and its ancestors: what an admission, a plan or a conduct record enqueues."""
+    services.registers_refresh(organization_id=organization_id, years=[year])
