@@ -32,3 +32,22 @@ def test_the_compiled_catalog_matches_the_source(path):
     source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path)).translated_entries() if not e.msgid_plural}
     binary = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural}
     assert source == {k: v for k, v in binary.items() if k[1]}, "run: python -m handbook.compilemessages"
+
+
+def test_a_message_reads_the_same_in_every_catalog():
+    """gettext is global: where two apps' catalogs translate the same message differently, the
+    one earlier in INSTALLED_APPS wins on every page, the other's pages included. So each
+    message has one translation."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    differing = []
+    for path in CATALOGS:
+        if "locale_vendor" in path.parts:
+            continue
+        for entry in polib.pofile(str(path)).translated_entries():
+            if entry.msgid_plural:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            first = seen.setdefault(key, (str(path.relative_to(ROOT)), entry.msgstr))
+            if first[1] != entry.msgstr:
+                differing.append((entry.msgid, first, (str(path.relative_to(ROOT)), entry.msgstr)))
+    assert differing == []
