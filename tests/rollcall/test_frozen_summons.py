@@ -14,6 +14,7 @@ from meetings.roll_call_selectors import attendance_summary, roll_call_sheet
 from meetings.services.minutes import minutes_finalize, minutes_save, vote_result
 from meetings.services.roll_call import attendance_record
 from members.models import MemberImport, MemberStatus
+from members.rules import probation_ends
 from members.services import member_change_status
 from tests import factories as f
 from tests.rollcall.conftest import grow, pdf_text
@@ -135,5 +136,6 @@ def test_the_vote_base_is_the_official_members_summoned_as_frozen(cast, finished
     meeting, grown = finished
     # Recognised official after the meeting: the vote base stays what it was on the day.
     probationary = Attendance.objects.get(meeting=meeting, basis="probationary").member
-    member_change_status(member=probationary, status=MemberStatus.OFFICIAL, effective_date=timezone.localdate())
+    member_change_status(member=probationary, status=MemberStatus.OFFICIAL,
+                         effective_date=probation_ends(probationary.admission_date))
     assert figures(meeting)[4:6] == (6, 6)
