@@ -3,7 +3,7 @@
 
 import datetime as dt
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from common.months import add_months, current_month, months_between
 from meetings.models import AbsenceExcuse, DraftComment, DraftResolution, Meeting
 from meetings.selectors import get_meeting_for_viewer, meetings_visible
 from members.access import Scope, can_manage_cell, organizations_overseen
-from members.models import CellMembership, CommitteeSeat, User
+from members.models import CellMembership, CommitteeSeat
 from reports.figures import Figures
 from reports.periods import Period
 from reports.selectors import UnitQuery, cell_overview, first_figures_month, organization_overview, unit_rows_iter
@@ -31,13 +31,6 @@ def get_token_of(user, public_id) -> ApiToken:
     if token is None:
         raise Http404
     return token
-
-
-def user_id_for_login(login: str) -> int | None:
-    """The account a sign-in names, as allauth finds it (username or email, in any case), or None."""
-    return (User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
-            .order_by(Case(When(username__iexact=login, then=0), default=1), "pk")
-            .values_list("pk", flat=True).first())
 
 
 # --- Me ---------------------------------------------------------------------------------------

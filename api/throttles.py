@@ -12,10 +12,10 @@ from django.conf import settings
 from django.core import signing
 from rest_framework.throttling import SimpleRateThrottle
 
-from api.selectors import user_id_for_login
 from api.services import MFA_SALT
 from common.text import control_characters, normalize_text
 from handbook.security import client_ip
+from members.selectors import user_id_for_login
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -23,6 +23,7 @@ from members.models import (
     MemberStatus,
     MemberStatusChange,
     Role,
+    User,
 )
 
 ROSTER_PAGE_SIZE = 50
@@ -42,6 +43,14 @@ def on_rolls(qs: QuerySet[CellMembership], on: dt.date | None = None) -> QuerySe
     """Memberships not ended before `on` (today): the member is on that cell's rolls."""
     on = on or timezone.localdate()
     return qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+def user_id_for_login(login: str) -> int | None:
+    """The account a sign-in names, as allauth finds it (username or email, in any case), or
+    None. Sign-in limits count per account with it (members.adapters, api.throttles)."""
+    return (User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+            .order_by(Case(When(username__iexact=login, then=0), default=1), "pk")
+            .values_list("pk", flat=True).first())
 
 
 # --- Cells --------------------------------------------------------------------------------
