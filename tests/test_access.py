@@ -140,3 +140,14 @@ def test_one_query_tells_cells_from_committee_seats(cast):
     assert scope.home_cell_id == cast.tree.a1.pk and scope.managed_cell_ids == {cast.tree.a1.pk}
     assert scope.member_cell_ids == {cast.tree.a1.pk}
     assert scope.oversight == ((cast.tree.commune_a.pk, cast.tree.commune_a.path),)
+
+
+@pytest.mark.parametrize("role", ["member", "secretary", "committee", "orgcom", "outsider"])
+def test_the_admin_opens_to_staff_only(cast, login, role):
+    response = login(getattr(cast, role)).get("/admin/members/member/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert login(getattr(cast, role)).get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_the_admin_opens_to_a_superuser(cast, login):
+    assert login(cast.admin).get("/admin/members/member/").status_code == 200
