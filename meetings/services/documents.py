@@ -1,6 +1,5 @@
 """Meeting documents: posting (type checked by extension and content) and removing."""
 
-import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
@@ -9,31 +8,18 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common import uploads
 from common.audit import audit_context
-from common.text import normalize_search
 from meetings import followups
 from meetings.models import Meeting, MeetingDocument
 
-# Extension -> (content type served, check on the file's first bytes / structure).
-_PDF = "application/pdf"
-_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALLOWED_TYPES = {
-    ".pdf": _PDF,
-    ".docx": _DOCX,
-    ".xlsx": _XLSX,
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
-ACCEPT_ATTRIBUTE = ",".join([*ALLOWED_TYPES, *sorted(set(ALLOWED_TYPES.values()))])
+ALLOWED_TYPES = uploads.allowed(".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png")
+ACCEPT_ATTRIBUTE = uploads.accept_attribute(ALLOWED_TYPES)
 
 
-def max_document_bytes() -> int:
-    return settings.HANDBOOK_DOCUMENT_MAX_MB * 1024 * 1024
+max_document_bytes = uploads.max_bytes
 
 
 def max_document_label() -> str:
@@ -68,35 +54,6 @@ class DocumentSizeLimitHandler(FileUploadHandler):
         return None  # the next handler (memory or temporary file) builds the file
 
 
-def _zip_has(upload, member: str) -> bool:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            return member in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def _content_matches(upload, extension: str) -> bool:
-    upload.seek(0)
-    head = upload.read(8)
-    if extension == ".pdf":
-        return head.startswith(b"%PDF-")
-    if extension in (".jpg", ".jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
-    if extension == ".png":
-        return head == b"\x89PNG\r\n\x1a\n"
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    return _zip_has(upload, "word/document.xml" if extension == ".docx" else "xl/workbook.xml")
-
-
-def _stored_name(filename: str, extension: str) -> str:
-    # Stored under an ASCII name; the download is named after the title (see download_filename).
-    stem = slugify(normalize_search(PurePath(filename).stem))[:60] or "tai-lieu"
-    return f"{stem}{extension}"
-
-
 @transaction.atomic
 def document_add(*, meeting: Meeting, upload, title: str = "", kind: str = MeetingDocument.Kind.PREPARATORY,
                  actor=None) -> MeetingDocument:
@@ -121,7 +78,7 @@ def document_add(*, meeting: Meeting, upload, title: str = "", kind: str = Meeti
     if extension not in ALLOWED_TYPES:
         raise ValidationError({"file": _("This kind of file cannot be posted. Post a PDF, Word (.docx), "
                                          "Excel (.xlsx), JPEG or PNG file.")})
-    if not _content_matches(upload, extension):
+    if not uploads.content_matches(upload, extension):
         raise ValidationError({"file": _("The file's content is not a real %(kind)s file. Save it again "
                                          "from the program that made it and post it again.")
                                % {"kind": extension.lstrip(".").upper()}})
@@ -132,7 +89,7 @@ def document_add(*, meeting: Meeting, upload, title: str = "", kind: str = Meeti
         content_type=ALLOWED_TYPES[extension], size=upload.size, uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    document.file.save(_stored_name(upload.name, extension), upload, save=False)
+    document.file.save(uploads.stored_name(upload.name, extension), upload, save=False)
     try:
         document.full_clean()
         with audit_context(actor):
