@@ -39,7 +39,8 @@ Basis = Attendance.Basis
 
 # Bases of the members summoned (called to the meeting, counted in the rate and the vote base).
 SUMMONED_BASES = (Basis.OFFICIAL, Basis.PROBATIONARY, Basis.TEMPORARY_TRANSFER)
-SUMMONED_SQL = "a.basis IN ('official', 'probationary', 'temporary_transfer')"
+# Every basis but "exempt" is a summons (the attendance_known_basis constraint): one comparison a row.
+SUMMONED_SQL = "a.basis <> 'exempt'"
 
 
 def summon_basis(*, status: str, membership_kind: str) -> str | None:

@@ -162,8 +162,7 @@ SELECT cell_id, period,
                {rules.MINUTES_ON_TIME_SQL}
           FROM meetings_meeting m
           LEFT JOIN (SELECT d.meeting_id, min(d.uploaded_at) AS first_at
-                       FROM meetings_meetingdocument d
-                      WHERE d.meeting_id IN (SELECT m.id FROM meetings_meeting m WHERE {{held_meetings}})
+                       FROM meetings_meetingdocument d {{document_cells}}
                       GROUP BY d.meeting_id) d ON d.meeting_id = m.id
           LEFT JOIN meetings_minutes mi ON mi.meeting_id = m.id
          WHERE {{held_meetings}}
@@ -450,7 +449,7 @@ def rollups_rebuild(*, years: list[int] | None = None) -> None:
         cursor.execute("SET LOCAL work_mem = '64MB'")
         held = _held_meetings(None)
         cursor.execute("CREATE TEMP TABLE rollup_source ON COMMIT DROP AS "
-                       + _SOURCE_SQL.format(held_meetings=held), params)
+                       + _SOURCE_SQL.format(held_meetings=held, document_cells=""), params)
         cursor.execute("CREATE TEMP TABLE rollup_absence ON COMMIT DROP AS "
                        + _ABSENCE_SQL.format(held_meetings=held), params)
         cursor.execute("CREATE TEMP TABLE rollup_fees ON COMMIT DROP AS " + _fees_sql(None), params)
@@ -482,7 +481,8 @@ def rollups_refresh_cell(*, cell_id: int, year: int) -> bool:
         root = cell.ancestor_ids[0] if cell.ancestor_ids else cell.pk
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_REBUILD + 1, root % 2**31])
         held = _held_meetings([cell.pk])
-        inputs = (f"rollup_source AS ({_SOURCE_SQL.format(held_meetings=held)}), "
+        documents = f"WHERE d.meeting_id IN (SELECT m.id FROM meetings_meeting m WHERE {held})"
+        inputs = (f"rollup_source AS ({_SOURCE_SQL.format(held_meetings=held, document_cells=documents)}), "
                   f"rollup_absence AS ({_ABSENCE_SQL.format(held_meetings=held)}), "
                   f"rollup_fees AS ({_fees_sql([cell.pk])}), "
                   f"rollup_unpaid AS ({_unpaid_sql([cell.pk])}),")
