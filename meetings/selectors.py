@@ -256,11 +256,11 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
         next_meeting=next_meeting,
         last_regular=LastRegularMeeting(last, minutes_of(last), now) if last else None,
         todos=todos,
-        members_summoned=sum(
-            1 for status, kind in CellMembership.objects.current(today).filter(cell_id=cell.pk)
-            .values_list("member__status", "kind").distinct()
+        members_summoned=len({
+            member_id for member_id, status, kind in CellMembership.objects.current(today).filter(cell_id=cell.pk)
+            .values_list("member_id", "member__status", "kind")
             if rules.summon_basis(status=status, membership_kind=kind) in rules.SUMMONED_BASES
-        ),
+        }),
         active_series=MeetingSeries.objects.filter(cell=cell, is_active=True).first(),
     )
 

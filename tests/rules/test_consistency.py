@@ -292,6 +292,9 @@ def check_the_pages_and_exports(commune, cells, now):
     # The cell home warns about the same members, with the same months, as the dashboard.
     for cell in cells:
         home = cell_home(cell, now=now)
+        today = Meeting(cell=cell, starts_at=now)  # who a meeting today would summon
+        assert home.members_summoned == sum(
+            1 for _member, basis in rules.summon_list(today) if basis in rules.SUMMONED_BASES), cell.name
         warned = {todo.member_public_id: todo.count for todo in home.todos if todo.kind == "absences"}
         live = {absence.member_id: absence.months
                 for absence in rules.unexcused_months(cell_id=cell.pk, year=now.year).values() if absence.level}
