@@ -161,7 +161,7 @@ def get_cell_for_viewer(scope: Scope, public_id) -> Organization:
 def _on_rolls_memberships() -> QuerySet[CellMembership]:
     # A membership ending later (a removal dated ahead) keeps the member on the rolls until
     # then, as scope_for's current() does for officers.
-    return CellMembership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+    return CellMembership.objects.not_ended(timezone.localdate())
 
 
 def members_visible(scope: Scope) -> QuerySet[Member]:

@@ -536,11 +536,10 @@ class _Existing:
 def _existing_members(cell, cards: set[str], citizens: set[str]) -> tuple[dict, dict, list]:
     """Records that the file's numbers point at, and this cell's own records (for matching by name)."""
     today = timezone.localdate()
-    on_rolls = Q(end_date__isnull=True) | Q(end_date__gte=today)
     fields = ("id", "full_name", "search_name", "date_of_birth", "party_card_number", "citizen_id", "status",
               "official_date", *RECORD_FIELDS)
     here_ids = set(
-        CellMembership.objects.filter(cell=cell).filter(on_rolls).values_list("member_id", flat=True)
+        CellMembership.objects.not_ended(today).filter(cell=cell).values_list("member_id", flat=True)
     )
     homes = {}
     chunks = [sorted(cards)[i:i + 2000] for i in range(0, len(cards), 2000)]
@@ -551,7 +550,7 @@ def _existing_members(cell, cards: set[str], citizens: set[str]) -> tuple[dict, 
     rows = list(Member.objects.filter(condition).values(*dict.fromkeys(fields)))
     ids = [r["id"] for r in rows]
     for member_id, cell_id, cell_name in (
-        CellMembership.objects.filter(member_id__in=ids, kind=CellMembership.Kind.HOME).filter(on_rolls)
+        CellMembership.objects.not_ended(today).filter(member_id__in=ids, kind=CellMembership.Kind.HOME)
         .values_list("member_id", "cell_id", "cell__name")
     ):
         homes[member_id] = (cell_id, cell_name)

@@ -183,8 +183,11 @@ OFFICER_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.COMMITTEE_MEMBER)
 class DatedQuerySet(models.QuerySet):
     """Rows with a [start_date, end_date] period (end_date empty: still open).
 
-    "Current on a date" is defined here once: started on or before the day, and not ended
-    before it (the end date is the last day). `current_sql` is its SQL twin.
+    Two readings, each defined here once:
+    - current on a date: started on or before the day, and not ended before it (the end date
+      is the last day); `current_sql` is its SQL twin;
+    - not ended on a date: the same without the start, so a place starting later (a move
+      dated ahead) already counts for the rolls and for who may manage it; `is_not_ended`.
     """
 
     def current(self, on=None):
@@ -192,6 +195,17 @@ class DatedQuerySet(models.QuerySet):
 
         on = on or timezone.localdate()
         return self.filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=on), start_date__lte=on)
+
+    def not_ended(self, on=None):
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=on))
+
+
+def is_not_ended(row, on) -> bool:
+    """Python twin of `DatedQuerySet.not_ended` for a row already loaded."""
+    return row.end_date is None or row.end_date >= on
 
 
 def current_sql(alias: str, on: str) -> str:

@@ -24,6 +24,7 @@ from members.models import (
     MemberStatusChange,
     Role,
     User,
+    is_not_ended,
 )
 
 ROSTER_PAGE_SIZE = 50
@@ -41,8 +42,7 @@ class RosterFilter:
 
 def on_rolls(qs: QuerySet[CellMembership], on: dt.date | None = None) -> QuerySet[CellMembership]:
     """Memberships not ended before `on` (today): the member is on that cell's rolls."""
-    on = on or timezone.localdate()
-    return qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    return qs.not_ended(on or timezone.localdate())
 
 
 def user_id_for_login(login: str) -> int | None:
@@ -178,7 +178,7 @@ class MemberAccess:
 def member_access(scope: Scope, member: Member, memberships: list[CellMembership]) -> MemberAccess:
     """`memberships` are the member's memberships with their cells (as member_record gives)."""
     today = timezone.localdate()
-    current = [m for m in memberships if m.end_date is None or m.end_date >= today]
+    current = [m for m in memberships if is_not_ended(m, today)]
     managed = [m for m in current if scope.is_superuser or m.cell_id in scope.managed_cell_ids]
     managed.sort(key=lambda m: m.kind != CellMembership.Kind.HOME)
     has_home = any(m.kind == CellMembership.Kind.HOME for m in current)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from members import normalize as norm
 from members.access import forget_scope, scope_for
 from members.forms import AccountForm, MemberForm, RoleForm, StatusChangeForm, suggest_username
-from members.models import CellMembership
+from members.models import CellMembership, is_not_ended
 from members.selectors import (
     cells_for_temporary_transfer,
     get_member_for_viewer,
@@ -47,7 +47,7 @@ def _load(request, member_id):
 def _current(record) -> list[CellMembership]:
     """The member's places now, home cell first."""
     today = timezone.localdate()
-    current = [m for m in record.memberships if m.end_date is None or m.end_date >= today]
+    current = [m for m in record.memberships if is_not_ended(m, today)]
     return sorted(current, key=lambda m: m.kind != CellMembership.Kind.HOME)
 
 

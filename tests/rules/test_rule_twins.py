@@ -113,3 +113,16 @@ def test_a_number_typed_in_a_url_is_ascii_digits_in_range():
     assert positive_int("0", default=1, below=10) == 1
     assert positive_int(None, default=1, below=10) == 1
     assert search_query("Nguye\u0302\u0303n\x00 \u202eVăn ") == "Nguyễn Văn"
+
+
+@pytest.mark.django_db
+def test_a_place_not_ended_is_the_same_loaded_or_queried(tree):
+    from members.models import is_not_ended
+
+    a = factories.member(tree.a1, start_date=dt.date(2027, 3, 1))  # a move dated ahead counts already
+    b = factories.member(tree.a1, start_date=dt.date(2025, 1, 1))
+    CellMembership.objects.filter(member=b).update(end_date=dt.date(2026, 2, 28))
+    rows = list(CellMembership.objects.filter(member__in=[a, b]))
+    for day in (dt.date(2026, 2, 28), dt.date(2026, 3, 1)):
+        queried = set(CellMembership.objects.not_ended(day).filter(member__in=[a, b]).values_list("pk", flat=True))
+        assert queried == {row.pk for row in rows if is_not_ended(row, day)}, day
