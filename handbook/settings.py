@@ -144,6 +144,8 @@ else:
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The folder broker writes each message whole before a worker can see it (handbook/folder_broker.py).
+CELERY_BROKER_TRANSPORT = None if REDIS_URL else "handbook.folder_broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)}
     if REDIS_URL

@@ -130,7 +130,8 @@ def smtp_backend(settings, smtp):
 def use_broker(url: str, options: dict, queue: str):
     """Point this process's Celery app at a broker (tasks are published, not run in-process)."""
     conf = celery_app.conf
-    saved = (conf.broker_url, conf.broker_transport_options, conf.task_default_queue, conf.task_always_eager)
+    saved = (conf.broker_url, conf.broker_transport, conf.broker_transport_options, conf.task_default_queue,
+             conf.task_always_eager)
 
     def reset():
         pools.reset()  # kombu's connection pools are global, keyed by broker URL
@@ -138,12 +139,15 @@ def use_broker(url: str, options: dict, queue: str):
         celery_app.__dict__.pop("amqp", None)
 
     conf.broker_url, conf.broker_transport_options, conf.task_default_queue = url, options, queue
+    # The folder broker as the product runs it (handbook.settings): messages written whole.
+    conf.broker_transport = "handbook.folder_broker:Transport" if url.startswith("filesystem://") else None
     conf.task_always_eager = False
     reset()
     try:
         yield
     finally:
-        (conf.broker_url, conf.broker_transport_options, conf.task_default_queue, conf.task_always_eager) = saved
+        (conf.broker_url, conf.broker_transport, conf.broker_transport_options, conf.task_default_queue,
+         conf.task_always_eager) = saved
         reset()
 
 
