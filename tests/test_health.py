@@ -18,12 +18,14 @@ def test_healthz_says_ok_when_database_and_broker_answer(db, client):
 def test_healthz_answers_503_when_the_broker_is_unreachable(db, client, settings):
     from handbook.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    original = app.conf.broker_url, app.conf.broker_transport
+    # A Redis broker (so not the folder transport of a machine without one) where nothing
+    # listens: port 1.
+    app.conf.broker_url, app.conf.broker_transport = "redis://127.0.0.1:1/0", None
     try:
         response = client.get(reverse("healthz"))
     finally:
-        app.conf.broker_url = original
+        app.conf.broker_url, app.conf.broker_transport = original
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": True, "broker": False}
 
