@@ -189,6 +189,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Addresses are not verified (accounts come from officers), so TOTP must not wait for it.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Sổ tay Đảng viên"
+# Accept the code of the 30-second step before or after (RFC 6238's advice): phones' clocks
+# drift, and a code typed as its step ends is still the member's.
+MFA_TOTP_TOLERANCE = 1
 # Officers (secretaries, committee members, admins) must turn on TOTP before they work.
 HANDBOOK_REQUIRE_OFFICER_MFA = env_bool("HANDBOOK_REQUIRE_OFFICER_MFA", not DEMO)
 
