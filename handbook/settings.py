@@ -233,6 +233,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 # Largest meeting document a secretary may post (PDF, DOCX, XLSX, JPEG, PNG).
 HANDBOOK_DOCUMENT_MAX_MB = env_int("HANDBOOK_DOCUMENT_MAX_MB", 10, minimum=1, maximum=100)
+# How far back members' calendar feeds reach (everything ahead is always in them).
+HANDBOOK_FEED_PAST_MONTHS = env_int("HANDBOOK_FEED_PAST_MONTHS", 12, minimum=1, maximum=120)
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

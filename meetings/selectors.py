@@ -1,11 +1,13 @@
 """Scoped reads of meetings and roll calls. Every caller passes the user's Scope."""
 
 import datetime as dt
+import hashlib
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import MD5, Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -436,7 +438,7 @@ def member_home(scope: Scope, *, now: dt.datetime | None = None, upcoming_limit:
 
 # --- The calendar feed ----------------------------------------------------------------------
 
-FEED_PAST_DAYS = 92
+# The feed's window: the past `HANDBOOK_FEED_PAST_MONTHS` months (12) and everything ahead.
 FEED_MAX_EVENTS = 500
 
 
@@ -455,11 +457,34 @@ def calendar_feed_by_token(token: str) -> CalendarFeed | None:
     return feed
 
 
-def meetings_for_feed(member: Member, *, now: dt.datetime | None = None) -> list[Meeting]:
-    """Meetings of the member's current cells (home and temporary) from three months ago on."""
-    now = now or timezone.now()
+def _feed_meetings(member: Member, now: dt.datetime) -> QuerySet[Meeting]:
+    """The meetings of the member's current cells (home and temporary) in the feed's window."""
     cells = CellMembership.objects.current(timezone.localdate(now)).filter(member=member).values("cell_id")
-    return list(
-        Meeting.objects.filter(cell_id__in=cells, starts_at__gte=now - dt.timedelta(days=FEED_PAST_DAYS))
-        .select_related("cell").order_by("starts_at")[:FEED_MAX_EVENTS]
-    )
+    since = add_months(timezone.localdate(now), -settings.HANDBOOK_FEED_PAST_MONTHS)
+    since_at = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    return Meeting.objects.filter(cell_id__in=cells, starts_at__gte=since_at).order_by("starts_at", "id")
+
+
+def meetings_for_feed(member: Member, *, now: dt.datetime | None = None) -> list[Meeting]:
+    return list(_feed_meetings(member, now or timezone.now()).select_related("cell")[:FEED_MAX_EVENTS])
+
+
+# Every value a feed's VEVENT is built from: when one changes, the feed's fingerprint does.
+_FEED_EVENT_FIELDS = ("id", "public_id", "sequence", "status", "kind", "starts_at", "ends_at", "created_at",
+                      "updated_at", "place", "title", "agenda", "status_reason", "cell__name")
+
+
+def feed_fingerprint(member: Member, *, now: dt.datetime | None = None) -> str:
+    """A hash of everything the member's feed shows, from one query (an md5 per meeting, computed by
+    PostgreSQL): the meetings in the window, each one's fields, whether it has started (its alarms
+    go), the member's name and language and the site's address. The calendar view answers 304 when
+    a phone already holds it, and caches the built feed under it, so a change that bumps a meeting's
+    SEQUENCE (or anything else in the feed) is a new fingerprint: nothing to invalidate."""
+    now = now or timezone.now()
+    parts = [Cast(F(name), TextField()) for name in _FEED_EVENT_FIELDS]
+    parts.append(Cast(Q(starts_at__gt=now), TextField()))
+    row_hash = MD5(Func(Value("|"), *parts, function="concat_ws", output_field=TextField()))
+    hashes = _feed_meetings(member, now).annotate(row_hash=row_hash).values_list("row_hash", flat=True)
+    language = member.user.language if member.user else settings.LANGUAGE_CODE
+    head = "|".join([settings.SITE_URL, language, member.full_name, str(settings.HANDBOOK_FEED_PAST_MONTHS)])
+    return hashlib.sha256("\n".join([head, *hashes[:FEED_MAX_EVENTS]]).encode()).hexdigest()[:32]

@@ -9,12 +9,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from meetings import feed_cache
 from meetings.ical import meetings_calendar
 from meetings.selectors import (
     calendar_feed_by_token,
+    feed_fingerprint,
     get_meeting_for_viewer,
     get_member_for_scope,
     meetings_for_feed,
@@ -27,20 +31,43 @@ CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 @require_safe
 def calendar_feed(request, token):
-    """The subscribed feed. No sign-in (calendar apps cannot); the secret address is the key."""
+    """The subscribed feed. No sign-in (calendar apps cannot); the secret address is the key.
+
+    Phones poll every few minutes: the fingerprint of what the feed shows is its ETag, a phone that
+    holds it gets 304 without the feed being built, and a built feed is kept in the cache under its
+    fingerprint (a change is a new fingerprint, so nothing stale can be served)."""
     feed = calendar_feed_by_token(token)
     if feed is None:
         raise Http404
     member = feed.member
-    language = member.user.language if member.user else settings.LANGUAGE_CODE
-    with translation.override(language):
-        body = meetings_calendar(
-            meetings_for_feed(member), name=_("Cell meetings — %(name)s") % {"name": member.full_name},
-        )
+    fingerprint = feed_fingerprint(member)
+    etag = f'"{fingerprint}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None and request.headers.get("If-Modified-Since"):
+        built = feed_cache.built_at(fingerprint)
+        not_modified = built and get_conditional_response(request, etag=etag, last_modified=built)
+    if not_modified:
+        return _feed_headers(not_modified, etag, feed_cache.built_at(fingerprint))
+    body, built = feed_cache.get(fingerprint)
+    if body is None:
+        language = member.user.language if member.user else settings.LANGUAGE_CODE
+        with translation.override(language):
+            body = meetings_calendar(
+                meetings_for_feed(member), name=_("Cell meetings — %(name)s") % {"name": member.full_name},
+            )
+        built = feed_cache.put(fingerprint, body)
     response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="so-tay-dang-vien.ics"'
-    response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return _feed_headers(response, etag, built)
+
+
+def _feed_headers(response, etag: str, built: int | None):
+    response["ETag"] = etag
+    if built:
+        response["Last-Modified"] = http_date(built)
+    # private: the address is a secret; no-cache: ask again each time, which costs a 304.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.models import CalendarFeed
+from meetings.models import CalendarFeed, Meeting
 from meetings.services.calendar import calendar_feed_get_or_create, calendar_feed_reset
 from meetings.services.schedule import meeting_cancel, meeting_postpone, meeting_schedule
-from members.models import MemberStatus
+from members.models import CellMembership, MemberStatus
 from members.services import member_change_status
 from tests import factories as f
 
@@ -66,14 +66,22 @@ def test_a_cancelled_meeting_is_sent_as_cancelled_without_alarms(cast, client):
     assert not event.walk("VALARM")
 
 
-def test_only_the_members_cells_and_a_window_from_three_months_ago(cast, client):
+def test_only_the_members_cells_and_a_window_from_twelve_months_ago(cast, client):
     mine = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
-    recent = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-60), kind="thematic", title="Chuyên đề")
-    old = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-120), kind="extraordinary")
+    recent = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-300), kind="thematic", title="Chuyên đề")
+    old = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-380), kind="extraordinary")
     other = meeting_schedule(cell=cast.tree.a2, starts_at=f.at(5))
     found = events(client.get(feed_url(cast.member)))
     assert uid(mine) in found and uid(recent) in found
     assert uid(old) not in found and uid(other) not in found
+
+
+def test_the_window_is_a_setting(cast, client, settings):
+    settings.HANDBOOK_FEED_PAST_MONTHS = 2
+    recent = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-50))
+    old = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-70), kind="extraordinary")
+    assert set(events(client.get(feed_url(cast.member)))) == {uid(recent)}
+    assert uid(old) not in events(client.get(feed_url(cast.member)))
 
 
 def test_a_member_on_temporary_transfer_gets_both_cells(cast, client):
@@ -124,6 +132,75 @@ def test_the_feed_keeps_a_constant_number_of_queries(cast, client, django_assert
         meeting_schedule(cell=cast.tree.a1, starts_at=f.at(day), kind="extraordinary")
     with django_assert_max_num_queries(3):
         assert len(events(client.get(url))) == 50
+
+
+# --- Conditional requests: phones poll every few minutes ---------------------------------
+
+def test_a_phone_that_holds_the_feed_gets_304_from_two_queries(cast, client, django_assert_max_num_queries):
+    meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
+    url = feed_url(cast.member)
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert first["Cache-Control"] == "private, no-cache"
+    with django_assert_max_num_queries(2):
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_a_postponement_changes_the_etag_and_the_phone_gets_the_new_feed(cast, client):
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
+    url = feed_url(cast.member)
+    etag = client.get(url)["ETag"]
+    meeting_postpone(meeting=meeting, starts_at=f.at(9, hour=8), reason="Trùng lịch")
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response["ETag"] != etag
+    assert events(response)[uid(meeting)].decoded("DTSTART") == f.at(9, hour=8)
+
+
+@pytest.mark.parametrize("change", ["new meeting", "place", "language", "left the cell"])
+def test_whatever_the_feed_shows_changes_its_etag(cast, client, change):
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
+    url = feed_url(cast.member)
+    etag = client.get(url)["ETag"]
+    if change == "new meeting":
+        meeting_schedule(cell=cast.tree.a1, starts_at=f.at(6), kind="extraordinary")
+    elif change == "place":
+        Meeting.objects.filter(pk=meeting.pk).update(place="Hội trường xã")  # even a bulk update
+    elif change == "language":
+        cast.member.user.language = "en"
+        cast.member.user.save()
+    else:
+        CellMembership.objects.filter(member=cast.member, cell=cast.tree.a1).update(
+            end_date=timezone.localdate() - dt.timedelta(days=1))
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_meeting_that_starts_drops_its_alarms_and_changes_the_etag(cast, client):
+    from meetings.selectors import feed_fingerprint
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
+    before = feed_fingerprint(cast.member, now=meeting.starts_at - dt.timedelta(minutes=1))
+    after = feed_fingerprint(cast.member, now=meeting.starts_at + dt.timedelta(minutes=1))
+    assert before != after
+
+
+def test_a_built_feed_is_served_from_the_cache_until_it_changes(cast, client, django_assert_max_num_queries):
+    meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
+    url = feed_url(cast.member)
+    body = client.get(url).content
+    with django_assert_max_num_queries(2):
+        assert client.get(url).content == body
+
+
+def test_the_feed_is_served_when_the_cache_is_down(cast, client, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(5))
+    assert uid(meeting) in events(client.get(feed_url(cast.member)))
 
 
 # --- One meeting, and the settings page ---------------------------------------------------
