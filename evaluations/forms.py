@@ -1,0 +1,75 @@
+"""Forms of the evaluation pages: they read what was typed; the services decide the rest."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import EvaluationScheme, Level
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class SelfAssessmentForm(forms.Form):
+    """One number field per criterion of the form in force, then the member's own account."""
+
+    text = forms.CharField(label=_("Your account of the year"), widget=forms.Textarea(attrs={"rows": 5}),
+                           max_length=5000, required=False)
+
+    def __init__(self, *args, scheme: EvaluationScheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(scheme.criteria.all())
+        fields = {}
+        for criterion in self.criteria:
+            fields[f"c{criterion.pk}"] = forms.IntegerField(
+                label=criterion.title, min_value=0, max_value=criterion.max_points,
+                help_text=_("From 0 to %(max)s points") % {"max": criterion.max_points},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+        self.fields = {**fields, "text": self.fields["text"]}
+
+    def points(self) -> dict[int, int]:
+        return {criterion.pk: self.cleaned_data[f"c{criterion.pk}"] for criterion in self.criteria}
+
+    def criterion_fields(self):
+        return [self[f"c{criterion.pk}"] for criterion in self.criteria]
+
+
+class ReviewForm(forms.Form):
+    proposed_level = forms.ChoiceField(label=_("Level proposed by the cell"), choices=Level.choices,
+                                       widget=forms.RadioSelect)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=999,
+                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    note = forms.CharField(label=_("Cell's review"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000,
+                           required=False)
+
+
+class DecisionForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level decided"), choices=Level.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Decision note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=3000,
+                           required=False)
+    confirm_over_quota = forms.BooleanField(label=_("I confirm: save over the quota of “excellent”"),
+                                            required=False)
+
+
+class AmendmentForm(forms.Form):
+    new_level = forms.ChoiceField(label=_("New level"), choices=Level.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=3000)
+
+
+class RoundForm(forms.Form):
+    year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
