@@ -6,7 +6,7 @@ subtree, which every scope and roll-up reads); an admin form would change `paren
 
 from django.contrib import admin
 
-from cells.models import Organization
+from cells.models import Organization, OrganizationChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +37,14 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ReadOnlyAdmin):
-    list_display = ("name", "kind", "depth", "regular_meeting_day", "is_active")
+    list_display = ("name", "kind", "depth", "regular_meeting_day", "is_active", "closed_on", "merged_into")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
+    list_select_related = ("merged_into",)
+
+
+@admin.register(OrganizationChange)
+class OrganizationChangeAdmin(ReadOnlyAdmin):
+    list_display = ("recorded_at", "kind", "summary", "actor", "undone_at")
+    list_filter = ("kind",)
+    list_select_related = ("actor",)

@@ -3,7 +3,9 @@
 import uuid
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,9 @@ class OrganizationQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(is_active=True)
+
+    def closed(self):
+        return self.filter(closed_on__isnull=False)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -63,6 +68,15 @@ class Organization(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False, db_collation="C")
     depth = models.PositiveSmallIntegerField(editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # A closed organisation keeps its meetings, registers and roll-up rows. One merged into
+    # another stands under its successor (closed), so every prefix scan of the successor's
+    # subtree (scopes, roll-ups) still reads its history for the months before the merge.
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors",
+        verbose_name=_("merged into"),
+    )
     address = models.CharField(_("usual meeting place"), max_length=255, blank=True)
 
     # Settings; empty means "as the organisation above" (see cells.selectors.organization_settings).
@@ -94,6 +108,10 @@ class Organization(models.Model):
                 condition=(models.Q(parent__isnull=True, depth=0) | models.Q(parent__isnull=False, depth__gt=0)),
                 name="org_depth_matches_parent",
             ),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True) | models.Q(is_active=False),
+                name="org_closed_is_inactive",
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +122,61 @@ class Organization(models.Model):
         return self.kind in self.CELL_KINDS
 
     @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    def lineage(self) -> list["Organization"]:
+        """The organisations merged into this one, transitively (a query per generation)."""
+        found, frontier = [], [self.pk]
+        while frontier:
+            generation = list(Organization.objects.filter(merged_into_id__in=frontier).order_by("path"))
+            found += generation
+            frontier = [org.pk for org in generation]
+        return found
+
+    @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent, read off the path (no query)."""
         return [int(part) for part in self.path.strip("/").split("/")[:-1]]
+
+
+class OrganizationChange(models.Model):
+    """One change of the tree, its seats or settings, as the committee's history page tells it.
+
+    The database audit (pghistory) keeps every row's before and after; this row says what
+    the committee did in one sentence, and holds what an undo needs (`data["before"]`).
+    """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Founded")
+        RENAME = "rename", _("Renamed")
+        CLOSE = "close", _("Closed")
+        MOVE = "move", _("Moved")
+        MERGE = "merge", _("Merged")
+        SPLIT = "split", _("Split")
+        SETTINGS = "settings", _("Settings changed")
+        SEAT = "seat", _("Seat or term")
+        UNDO = "undo", _("Undone")
+
+    UNDOABLE = (Kind.RENAME, Kind.MOVE)
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="changes")
+    # Every organisation the change touched (the history page of each lists it).
+    organization_ids = ArrayField(models.BigIntegerField(), default=list)
+    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
+    summary = models.CharField(_("what"), max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation change")
+        verbose_name_plural = _("organisation changes")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [GinIndex(fields=["organization_ids"], name="org_change_orgs_idx")]
+
+    def __str__(self):
+        return self.summary

@@ -190,3 +190,43 @@ def members_managed(scope: Scope) -> QuerySet[Member]:
 
 def can_manage_member(scope: Scope, member: Member) -> bool:
     return members_managed(scope).filter(pk=member.pk).exists()
+
+
+# --- Running the tree -----------------------------------------------------------------------
+
+# Seats whose committee runs the tree under it: the organisation committee (ban tổ chức) of a
+# level, and the standing committee of a grassroots committee for its own cells.
+TREE_BODIES = (CommitteeSeat.Body.ORGANIZATION_COMMITTEE, CommitteeSeat.Body.STANDING_COMMITTEE)
+
+
+def tree_seat_paths(scope: Scope) -> tuple[str, ...]:
+    """Paths of the organisations whose tree the user runs (one query; none for most users)."""
+    if not scope.oversight or scope.member_id is None:
+        return ()
+    return tuple(
+        CommitteeSeat.objects.current(timezone.localdate())
+        .filter(member_id=scope.member_id, body__in=TREE_BODIES).values_list("organization__path", flat=True)
+    )
+
+
+def organizations_in_tree_scope(scope: Scope, paths: tuple[str, ...], *, include_own: bool) -> QuerySet[Organization]:
+    """Organisations under the user's tree seats (`include_own`: the seat's organisation too,
+    as a parent to create or move under); everything for a superuser."""
+    qs = Organization.objects.all()
+    if scope.is_superuser:
+        return qs
+    if not paths:
+        return qs.none()
+    condition = reduce(or_, (Q(path__startswith=p) for p in paths))
+    if not include_own:
+        condition &= ~Q(path__in=paths)
+    return qs.filter(condition)
+
+
+def get_organization_for_tree(scope: Scope, public_id, *, include_own: bool = False) -> Organization:
+    """An organisation whose tree the user runs, or 404."""
+    org = organizations_in_tree_scope(scope, tree_seat_paths(scope), include_own=include_own) \
+        .select_related("parent").filter(public_id=public_id).first()
+    if org is None:
+        raise Http404
+    return org

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class RollupsConfig(AppConfig):
     name = "rollups"
     verbose_name = _("Roll-ups")
+
+    def ready(self):
+        from rollups import tree_changes  # noqa: F401  (listens to changes of the tree)

@@ -254,18 +254,22 @@ WITH {inputs} member_reasons AS (
 ), cells AS (
     -- A cell owes a regular meeting every month from its creation or its first meeting.
     -- (or its first month of fees, for a ledger brought in from paper).
+    -- A closed cell (merged, split, closed) owes nothing from its closing month on, and
+    -- keeps its rows before it.
     SELECT o.id,
-           LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month, fm.first_month) AS since
+           LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month, fm.first_month) AS since,
+           CASE WHEN o.closed_on IS NULL THEN %(last)s
+                ELSE LEAST(%(last)s, date_trunc('month', o.closed_on - 1)::date) END AS until
       FROM cells_organization o
       LEFT JOIN (SELECT m.cell_id, min(m.period) AS first_month FROM meetings_meeting m
                   WHERE {counted} {meeting_cells} GROUP BY m.cell_id) f ON f.cell_id = o.id
       LEFT JOIN (SELECT cell_id, min(period) AS first_month FROM rollup_fees GROUP BY cell_id) fm
              ON fm.cell_id = o.id
-     WHERE o.kind IN ({cell_kinds}) AND o.is_active {org_cells}
+     WHERE o.kind IN ({cell_kinds}) AND (o.is_active OR o.closed_on IS NOT NULL) {org_cells}
 ), grid AS (
     SELECT c.id AS cell_id, g.month::date AS month
       FROM cells c, unnest(%(months)s::date[]) AS g(month)
-     WHERE g.month >= c.since
+     WHERE g.month BETWEEN c.since AND c.until
 ), risk AS (
     -- Members reaching the warning (or removal) threshold in each month; the result keeps
     -- a running total through the year.
@@ -353,11 +357,12 @@ def _cells_sql(cell_ids, *, inputs: str = "") -> str:
             "rollups_memberyear", ["member_id", "cell_id", "year"], MEMBER_YEAR_COLUMNS, "member_years",
             new_rows_defaults={}, stamped=False,
         ),
-        # A row goes when its cell is gone or inactive, or the month is before it owed anything.
+        # A row goes when its cell is gone or inactive, or the month is before it owed
+        # anything or after it closed.
         cell_months_stale=(
             "DELETE FROM rollups_cellmonth t WHERE t.month BETWEEN %(first)s AND %(year_end)s"
             + _cell_filter("t", cell_ids)
-            + " AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.id = t.cell_id AND t.month BETWEEN c.since AND %(last)s)"
+            + " AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.id = t.cell_id AND t.month BETWEEN c.since AND c.until)"
         ),
         cell_months_upsert=_upsert(
             "rollups_cellmonth", ["cell_id", "month"], CELL_COLUMNS, "result", new_rows_defaults=_ADOPTION_DEFAULTS,

@@ -41,3 +41,10 @@ def rollups_refresh_registers(organization_id: int, year: int) -> None:
     """Refresh the registers of the year (and this year's badges due) for the organisation a
     write hangs on and its ancestors: what an admission, a plan or a conduct record enqueues."""
     services.registers_refresh(organization_id=organization_id, years=[year])
+
+
+@shared_task(name="rollups.rebuild_after_tree_change")
+def rollups_rebuild_after_tree_change() -> None:
+    """Every year of roll-ups and registers after a move, merge, split or closing in the tree
+    (rollups.tree_changes enqueues it on commit): the rows of whole subtrees change owners."""
+    services.rollups_rebuild()
