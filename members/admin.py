@@ -9,13 +9,26 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from cells.admin import ReadOnlyAdmin, ReadOnlyInline
-from members.models import CellMembership, CommitteeSeat, Member, MemberImport, MemberStatusChange, User
+from members.models import (
+    AccessCode,
+    CellInCharge,
+    CellMembership,
+    CommitteeSeat,
+    Member,
+    MemberImport,
+    MemberStatusChange,
+    User,
+)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
-    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_superuser", "last_login")
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}),
+                 (_("Sign-in by phone"), {"fields": ("phone", "phone_verified")}))
+    # The number follows the member record (members.services.user_phone_from_record).
+    readonly_fields = ("phone", "phone_verified")
+    list_display = ("username", "email", "phone", "first_name", "last_name", "is_staff", "is_superuser", "last_login")
+    search_fields = (*BaseUserAdmin.search_fields, "phone")
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -51,6 +64,20 @@ class CommitteeSeatAdmin(ReadOnlyAdmin):
     list_display = ("member", "body", "organization", "title", "start_date", "end_date")
     list_filter = ("body",)
     list_select_related = ("member", "organization")
+
+
+@admin.register(CellInCharge)
+class CellInChargeAdmin(ReadOnlyAdmin):
+    list_display = ("member", "cell", "start_date", "end_date")
+    list_select_related = ("member", "cell")
+
+
+@admin.register(AccessCode)
+class AccessCodeAdmin(ReadOnlyAdmin):
+    # Issued and spent only through members.access_codes; the code itself is never stored.
+    list_display = ("user", "issued_by", "issued_at", "expires_at", "used_at", "voided_at")
+    list_select_related = ("user", "issued_by")
+    exclude = ("code_hash",)
 
 
 @admin.register(MemberImport)

@@ -300,8 +300,9 @@ class RoleForm(forms.Form):
 class AccountForm(forms.Form):
     username = forms.CharField(label=_("Sign-in name"), max_length=150,
                                help_text=_("Letters, digits and . _ - only; the member signs in with it."))
-    email = forms.EmailField(label=_("Email for the invitation"),
-                             help_text=_("The member receives a link there to choose a password."))
+    email = forms.EmailField(label=_("Email for the invitation"), required=False,
+                             help_text=_("The member receives a link there to choose a password. "
+                                         "Without an email, you print a sign-in code for them."))
 
     def clean_username(self):
         value = self.cleaned_data["username"].strip().lower()

@@ -23,10 +23,19 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )
+    # The number this account signs in with by SMS code (E.164, members.phone), copied from
+    # the member record by members.services; NULL when none, so that it is unique when set.
+    phone = models.CharField(_("sign-in phone number"), max_length=16, null=True, blank=True, unique=True)
+    # Set when a code sent to that number came back (allauth's phone verification).
+    phone_verified = models.BooleanField(_("phone number confirmed"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(phone__regex=r"^\+[1-9][0-9]{6,14}$") | models.Q(phone__isnull=True),
+                                   name="user_phone_e164"),
+        ]
 
 
 class MemberStatus(models.TextChoices):
@@ -326,6 +335,34 @@ class CommitteeSeat(models.Model):
         return f"{self.member} — {self.get_body_display()} — {self.organization}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CellInCharge(models.Model):
+    """The standing-committee member the upper level puts in charge of a cell (đảng ủy viên
+    phụ trách chi bộ): they, not the whole committee, hear the cell's upper-level notices."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="in_charge_of")
+    cell = models.ForeignKey("cells.Organization", on_delete=models.PROTECT, related_name="officers_in_charge")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee member in charge of a cell")
+        verbose_name_plural = _("committee members in charge of cells")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="in_charge_end_after_start",
+            ),
+            models.UniqueConstraint(fields=["cell"], condition=models.Q(end_date__isnull=True),
+                                    name="in_charge_one_open_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.cell}"
+
+
 class MemberImport(models.Model):
     """One upload of a roster file: checked first, written only once clean and confirmed.
 
@@ -380,3 +417,34 @@ class MemberImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class AccessCode(models.Model):
+    """A one-time code the cell's secretary prints for a member (members.access_codes): with it
+    the member sets their own password and is signed in. Only a hash of the code is kept; a
+    new code voids the open one; who issued it, when, and when it was used stay on the row."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_codes", verbose_name=_("account"))
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("issued by the officer"))
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(used_at__isnull=True, voided_at__isnull=True),
+                                    name="access_code_one_open_per_user"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("issued_at")),
+                                   name="access_code_expires_after_issue"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.issued_at:%Y-%m-%d %H:%M}"

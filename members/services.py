@@ -24,6 +24,7 @@ from members.models import (
     Role,
     User,
 )
+from members.phone import to_e164_or_none
 
 MEMBER_FIELDS = {
     "full_name", "date_of_birth", "gender", "ethnicity", "religion", "citizen_id", "phone", "email",
@@ -103,7 +104,30 @@ def member_update(*, member: Member, actor=None, **fields) -> Member:
     member.full_clean(exclude=["search_name"])
     with audit_context(actor):
         member.save(update_fields=[*fields, "updated_at"])
+        if "phone" in fields:
+            user_phone_from_record(member=member)
     return member
+
+
+def _free_phone(raw: str, *, user_id: int | None = None) -> str | None:
+    """The record's number in E.164 if no other account signs in with it (members of one
+    family may share a phone: the first account keeps it, the page shows the others none)."""
+    phone = to_e164_or_none(raw)
+    if phone and User.objects.filter(phone=phone).exclude(pk=user_id).exists():
+        return None
+    return phone
+
+
+def user_phone_from_record(*, member: Member) -> None:
+    """The account signs in with the number on the member's record (members.phone): the
+    secretary keeps the record, so a number changes for both at once."""
+    if not member.user_id:
+        return
+    user = member.user
+    phone = _free_phone(member.phone, user_id=user.pk)
+    if user.phone != phone:
+        user.phone, user.phone_verified = phone, False
+        user.save(update_fields=["phone", "phone_verified"])
 
 
 def _cell_has_secretary(cell: Organization) -> bool:
@@ -366,7 +390,7 @@ def user_create_for_member(*, member: Member, username: str, email: str = "", pa
         raise ValidationError({"username": _("This username is taken.")})
     if email and User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Another account uses this email.")})
-    user = User(username=username, email=email)
+    user = User(username=username, email=email, phone=_free_phone(member.phone))
     name_parts = member.full_name.rsplit(" ", 1)
     user.last_name, user.first_name = (name_parts[0], name_parts[-1]) if len(name_parts) == 2 else ("", member.full_name)
     if password:

@@ -26,6 +26,7 @@ from common.audit import audit_context
 from members import imports
 from members.access import scope_for
 from members.models import CellMembership, Member, MemberImport, MemberStatus, MemberStatusChange, Role, User
+from members.services import user_phone_from_record
 
 logger = logging.getLogger(__name__)
 
@@ -366,6 +367,9 @@ def _write(job: MemberImport, rows: list[imports.CleanRow], progress) -> tuple[i
             if problems:
                 raise _RowsRefused(problems)
             Member.objects.bulk_update(list(by_id.values()), [*sorted(fields), "updated_at"])
+            for row in batch:  # an account signs in with its record's number
+                if "phone" in row.changes and by_id[row.member_id].user_id:
+                    user_phone_from_record(member=by_id[row.member_id])
             updated += len(batch)
             done += len(batch)
             progress(done)

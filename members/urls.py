@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from members.views import imports, record, roster
+from members.views import access_codes, imports, record, roster
 
 urlpatterns = [
     path("members/", roster.my_roster, name="my_roster"),
@@ -25,4 +25,9 @@ urlpatterns = [
     path("members/<uuid:member_id>/role/", record.member_role, name="member_role"),
     path("members/<uuid:member_id>/account/", record.member_account, name="member_account"),
     path("members/<uuid:member_id>/invitation/", record.member_invitation, name="member_invitation"),
+    path("members/<uuid:member_id>/sign-in-code/", access_codes.member_access_code, name="member_access_code"),
+    path("members/<uuid:member_id>/sign-in-code/new/", access_codes.member_access_code_issue,
+         name="member_access_code_issue"),
+    # Under /accounts/ with allauth's pages: open to visitors, outside the officers' TOTP rule.
+    path("accounts/access-code/", access_codes.access_code_sign_in, name="access_code_sign_in"),
 ]

@@ -86,7 +86,7 @@ def test_the_login_page_is_vietnamese_in_our_frame_without_sign_up(db, client):
     assert "<title>Đăng nhập · Sổ tay Đảng viên</title>" in page
     assert 'href="/static/css/handbook.css"' in page  # our base.html, not allauth's bare layout
     assert '<h1 class="account-title">Đăng nhập</h1>' in page
-    assert '<label for="id_login">Tên đăng nhập hoặc email</label>' in page
+    assert '<label for="id_login">Tên đăng nhập, email hoặc số điện thoại</label>' in page
     assert '<label for="id_password">Mật khẩu</label>' in page
     assert "Ghi nhớ đăng nhập" in page
     assert f'<a href="{reverse("account_reset_password")}">Quên mật khẩu?</a>' in page

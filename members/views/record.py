@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from members import normalize as norm
 from members.access import forget_scope, scope_for
+from members.access_codes import access_code_issue
 from members.forms import AccountForm, MemberForm, RoleForm, StatusChangeForm, suggest_username
 from members.models import CellMembership, is_not_ended
 from members.selectors import (
@@ -32,6 +33,7 @@ from members.services import (
     user_create_for_member,
 )
 from members.status_steps import STEPS, return_status, steps_for
+from members.views.access_codes import render_card
 from members.views.common import apply_errors, report_number_conflicts
 from notifications.invitations import invitation_send
 
@@ -190,10 +192,15 @@ def member_account(request, member_id):
                     member=member, username=form.cleaned_data["username"], email=form.cleaned_data["email"],
                     actor=request.user,
                 )
-                invitation_send(user=user)
+                # Without an email (a member with a phone only) the secretary prints a code.
+                issued = access_code_issue(user=user, actor=request.user) if not user.email else None
+                if issued is None:
+                    invitation_send(user=user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            if issued is not None:
+                return render_card(request, member, issued)
             messages.success(request, _("The account %(username)s was created; an invitation was sent to %(email)s.")
                              % {"username": user.username, "email": user.email})
             return redirect("member_detail", member_id=member.public_id)
