@@ -32,7 +32,7 @@ class DispatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["key", "member", "channel", "status", "attempts", "address", "sent_at", "last_error"]
+    list_display = ["key", "member", "channel", "status", "attempts", "uncertain", "address", "sent_at", "last_error"]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["key", "address", "member__full_name"]
     list_select_related = ["member"]

@@ -9,4 +9,4 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Message kinds register themselves on import; a worker loads no view, so the
         # kinds of this floor are imported here.
-        from notifications import account_notices, invitations, number_conflicts  # noqa: F401
+        from notifications import account_notices, invitations, number_conflicts, undelivered  # noqa: F401

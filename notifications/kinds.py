@@ -21,14 +21,20 @@ class Kind:
     # params -> template context shared by every recipient; None when the message is no
     # longer needed (the meeting was cancelled before its reminder went out).
     context: Callable[[dict], dict | None]
+    # The channels it goes on (None: every configured channel).
+    channels: tuple[str, ...] | None = None
+    # (params, member) -> the members told when no channel reached `member` (None: the
+    # secretary and deputy of the member's home cell, notifications.undelivered).
+    told: Callable[[dict, object], QuerySet] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
 
 
 def register(name: str, *, template: str, recipients: Callable[[dict], QuerySet],
-             context: Callable[[dict], dict | None]) -> Kind:
-    kind = Kind(name=name, template=template, recipients=recipients, context=context)
+             context: Callable[[dict], dict | None], channels: tuple[str, ...] | None = None,
+             told: Callable[[dict, object], QuerySet] | None = None) -> Kind:
+    kind = Kind(name=name, template=template, recipients=recipients, context=context, channels=channels, told=told)
     _KINDS[name] = kind  # registering again (a reloaded module) replaces the entry
     return kind
 

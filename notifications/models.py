@@ -1,8 +1,10 @@
 """The in-app inbox, the delivery ledger, members' channel choices and known bad addresses.
 
 A `Dispatch` is one message named by its subject key ("meeting:12:reminder:4320@…"); its
-`Delivery` rows, one per member and channel, are the ledger: the unique constraint makes a
-second copy impossible, and a worker claims a row before it sends.
+`Delivery` rows, one per member and channel, are the ledger (and the outbox the sweep
+relays to the broker): the unique constraint makes a second row impossible, a worker holds
+a row under a lease before it sends, and the ledger names the rows that may have reached
+the member twice (`uncertain`).
 """
 
 import uuid
@@ -47,6 +49,7 @@ class Delivery(models.Model):
         SKIPPED = "skipped", _("No longer needed")
 
     FINAL_STATUSES = (Status.SENT, Status.PERMANENT_FAILURE, Status.SKIPPED)
+    FAILED_STATUSES = (Status.FAILED, Status.PERMANENT_FAILURE)
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries")
     key = models.CharField(_("subject"), max_length=200)
@@ -64,6 +67,20 @@ class Delivery(models.Model):
     # While FAILED: when the next attempt is due; empty once the attempts are used up.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the claim: while "sending", the row belongs to the claim named by
+    # `claim_token` until `lease_until`; past it, anyone may take the row back, and a
+    # result recorded under an older token is refused (a frozen worker cannot overwrite it).
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    # Committed just before this one message is handed to the transport: a claim taken back
+    # with it set may have reached the member (a second try may make a second copy).
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    # Attempts whose outcome is unknown (the worker stopped after the hand-over, or the
+    # server did not answer after the message was written): above 0 and sent, the member
+    # may have two copies, with the same Message-ID.
+    uncertain = models.PositiveSmallIntegerField(_("uncertain attempts"), default=0, db_default=0)
+    # When the officers (or the member) were told that this message could not be delivered.
+    told_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -80,7 +97,10 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["enqueued_at"], condition=Q(status="pending"), name="delivery_pending_idx"),
             models.Index(fields=["next_attempt_at"], condition=Q(status="failed"), name="delivery_retry_idx"),
-            models.Index(fields=["id"], condition=Q(status="sending"), name="delivery_sending_idx"),
+            models.Index(fields=["lease_until"], condition=Q(status="sending"), name="delivery_lease_idx"),
+            models.Index(fields=["dispatch", "member"], condition=Q(status__in=["failed", "permanent_failure"],
+                                                                   told_at__isnull=True),
+                         name="delivery_untold_idx"),
             models.Index(fields=["member", "-created_at"], name="delivery_member_idx"),
         ]
 
@@ -106,6 +126,20 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.delivery_id} #{self.number}: {'ok' if self.ok else self.error[:60]}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran to its end (the scan's heartbeat, shown on /healthz)."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name}: {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class Notification(models.Model):

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Organization
-from members.models import CellMembership, CommitteeSeat, Member, User
+from members.models import CellMembership, Member, User
+from members.selectors_tree import upper_level_member_ids
 from members.services import NumberConflict, number_conflicts_refused
 from notifications import kinds
 from notifications.services.dispatch import DispatchRequest, dispatches_create
@@ -40,9 +41,8 @@ def _recipients(params: dict) -> QuerySet:
     organization = committee_above(cell) if cell else None
     if organization is None:
         return Member.objects.none()
-    seats = CommitteeSeat.objects.current(timezone.localdate()).filter(
-        organization=organization, body=CommitteeSeat.Body.STANDING_COMMITTEE)
-    return Member.objects.on_rolls().filter(pk__in=seats.values("member_id"))
+    # The committee member in charge of the cell when there is one, else the standing committee.
+    return Member.objects.on_rolls().filter(pk__in=upper_level_member_ids(cell, organization))
 
 
 def _holder_overseen(params: dict, organization: Organization) -> tuple[Member, Organization] | None:

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from members.models import CellMembership, Member
-from notifications.models import BadAddress, ChannelPreference, Notification
+from notifications.models import BadAddress, ChannelPreference, Delivery, Notification
 from notifications.transports import optional_channels, transports
 
 
@@ -71,3 +72,33 @@ def notices_opened_by_cell(*, since: dt.datetime, kinds: list[str] | None = None
         .annotate(members=Count("member_id", filter=Q(opened=True), distinct=True))
     )
     return {row["cell_id"]: row["members"] for row in rows}
+
+
+def ledger_figures(*, now: dt.datetime) -> dict:
+    """What an operator watches (the operator page and /healthz?verbose show the same):
+    the oldest waiting message, failures, leases past due and suspected second copies.
+    Not scoped: for staff (and the metrics token) only, which the callers check."""
+    rows = Delivery.objects.aggregate(
+        pending=Count("pk", filter=Q(status=Delivery.Status.PENDING)),
+        oldest_pending=Min("enqueued_at", filter=Q(status=Delivery.Status.PENDING)),
+        retrying=Count("pk", filter=Q(status=Delivery.Status.FAILED, next_attempt_at__isnull=False)),
+        gave_up=Count("pk", filter=Q(status=Delivery.Status.FAILED, next_attempt_at__isnull=True)),
+        permanent=Count("pk", filter=Q(status=Delivery.Status.PERMANENT_FAILURE)),
+        sending=Count("pk", filter=Q(status=Delivery.Status.SENDING)),
+        leases_past_due=Count("pk", filter=Q(status=Delivery.Status.SENDING, lease_until__lt=now)),
+        suspected_duplicates=Count("pk", filter=Q(uncertain__gt=0, status=Delivery.Status.SENT)),
+    )
+    oldest = rows.pop("oldest_pending")
+    rows["oldest_pending_seconds"] = int((now - oldest).total_seconds()) if oldest else 0
+    return rows
+
+
+def deliveries_needing_attention(*, limit: int = 100) -> QuerySet[Delivery]:
+    """Failed, failed for good, stuck past their lease or possibly sent twice: newest first."""
+    return (
+        Delivery.objects.filter(
+            Q(status__in=Delivery.FAILED_STATUSES) | Q(status=Delivery.Status.SENDING, lease_until__lt=timezone.now())
+            | Q(uncertain__gt=0)
+        )
+        .select_related("member").order_by("-updated_at", "-pk")[:limit]
+    )

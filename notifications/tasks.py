@@ -1,7 +1,13 @@
-"""Celery tasks of the notifications floor: thin, idempotent, ids in and out."""
+"""Celery tasks of the notifications floor: thin, idempotent, ids in and out.
+
+Delivery runs under time limits (handbook/celery.py): a chunk stopped by its soft limit
+gives back what it did not hand over, and anything else comes back when its lease ends.
+"""
 
 from celery import shared_task
+from django.conf import settings
 
+from notifications import undelivered
 from notifications.services import delivery, dispatch
 
 
@@ -10,14 +16,20 @@ def fan_out(dispatch_ids: list[int]) -> None:
     dispatch.dispatches_fan_out(dispatch_ids=dispatch_ids)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, time_limit=settings.NOTIFICATIONS_TASK_TIME_LIMIT,
+             soft_time_limit=settings.NOTIFICATIONS_TASK_TIME_LIMIT - 30)
 def deliver(delivery_ids: list[int]) -> None:
     run = delivery.deliveries_send(delivery_ids=delivery_ids)
     for countdown, ids in run.retries.items():
         deliver.apply_async((ids,), countdown=countdown)
+    for countdown, delivery_id in run.alone:
+        deliver.apply_async(([delivery_id],), countdown=countdown)
 
 
 @shared_task(ignore_result=True)
 def sweep() -> None:
-    """Periodic (handbook/celery.py): enqueue again what lost its task."""
-    dispatch.sweep_enqueue(dispatch.deliveries_sweep())
+    """Periodic (handbook/celery.py): relay from the ledger what the broker does not carry,
+    take back expired leases, tell the officers about members no channel reached."""
+    dispatch.sweep_enqueue(dispatch.deliveries_sweep(queue_depth=dispatch.delivery_queue_depth()))
+    undelivered.undelivered_tell()
+    dispatch.heartbeat("scan")

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -20,6 +22,7 @@ from notifications import selectors
 from notifications.forms import NotificationSettingsForm
 from notifications.services import inbox as inbox_services
 from notifications.services import preferences as preference_services
+from notifications.services.dispatch import deliveries_send_again
 from notifications.transports import optional_channels
 
 PAGE_SIZE = 20
@@ -134,3 +137,35 @@ def set_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         preference_services.user_language_set(user=request.user, language=language)
     return response
+
+
+# --- The operator's page: is every message getting out? ---------------------------------------
+
+def _staff_only(view):
+    """Staff see the ledger; anyone else gets the 404 of a page that does not exist."""
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@_staff_only
+def delivery_operator(request):
+    return render(request, "notifications/operator.html", {
+        "figures": selectors.ledger_figures(now=timezone.now()),
+        "deliveries": list(selectors.deliveries_needing_attention()),
+    })
+
+
+@require_POST
+@_staff_only
+def delivery_operator_send_again(request):
+    ids = [pk for pk in (positive_int(value, default=0, below=2**62) for value in request.POST.getlist("delivery"))
+           if pk]
+    count = deliveries_send_again(delivery_ids=ids, actor=request.user)
+    messages.success(request, ngettext("%(count)d message will be sent again.",
+                                       "%(count)d messages will be sent again.", count) % {"count": count})
+    return redirect("delivery_operator")

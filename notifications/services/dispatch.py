@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from common.audit import audit_context
 from notifications import kinds
-from notifications.models import ChannelPreference, Delivery, Dispatch
-from notifications.services.delivery import _LOCK_KEY, LOCK_NAMESPACE
+from notifications.models import ChannelPreference, Delivery, Dispatch, Heartbeat
 from notifications.transports import transports
 
 logger = logging.getLogger(__name__)
@@ -95,9 +94,12 @@ def _not_turned_off(members: QuerySet, channel: str) -> QuerySet:
 
 def _recipient_queries(dispatch: Dispatch) -> list[tuple[str, list]]:
     """One SELECT (dispatch, channel, member) per channel that reaches someone."""
-    members = kinds.get(dispatch.kind).recipients(dispatch.params)
+    kind = kinds.get(dispatch.kind)
+    members = kind.recipients(dispatch.params)
     queries = []
     for transport in transports():
+        if kind.channels is not None and transport.channel not in kind.channels:
+            continue
         reachable = transport.recipients(members)
         if transport.optional:
             reachable = _not_turned_off(reachable, transport.channel)
@@ -177,32 +179,47 @@ class Sweep:
     delivery_ids: list[int]
 
 
-_SWEEP_SQL = f"""
+_SWEEP_SQL = """
 UPDATE notifications_delivery SET enqueued_at = %(now)s
  WHERE id IN (
     SELECT id FROM notifications_delivery
-     WHERE status = 'pending' AND enqueued_at < %(stale)s
+     WHERE status = 'pending' AND enqueued_at < %(stale)s AND %(relay_pending)s
     UNION ALL
     SELECT id FROM notifications_delivery
      WHERE status = 'failed' AND next_attempt_at < %(stale)s AND enqueued_at < %(stale)s
     UNION ALL
-    SELECT d.id FROM notifications_delivery d
-     WHERE d.status = 'sending'
-       AND NOT EXISTS (
-           SELECT 1 FROM pg_locks l
-            WHERE l.locktype = 'advisory'
-              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND l.classid = %(ns)s::bigint::oid
-              AND l.objid = ({_LOCK_KEY.format(column="d.id")})::bigint::oid AND l.objsubid = 2
-       )
+    SELECT id FROM notifications_delivery
+     WHERE status = 'sending' AND lease_until < %(now)s AND enqueued_at < %(now)s
  )
 RETURNING id
 """
 
 
-def deliveries_sweep(*, now: dt.datetime | None = None) -> Sweep:
-    """What lost its task: dispatches never fanned out, rows waiting too long, rows whose
-    worker died mid-send (no advisory lock holds them). Marks them enqueued again."""
+def delivery_queue_depth() -> int | None:
+    """Messages waiting in the delivery queue, or None if the broker cannot say."""
+    from kombu.exceptions import ChannelError
+
+    from handbook.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            queue = app.conf.task_default_queue
+            try:
+                return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+            except ChannelError:  # "no queue": Redis drops an empty queue's key
+                return 0
+    except Exception:  # the broker is away: the relay enqueues anyway (the claim decides)
+        logger.warning("could not read the delivery queue's depth", exc_info=True)
+        return None
+
+
+def deliveries_sweep(*, now: dt.datetime | None = None, queue_depth: int | None = None) -> Sweep:
+    """The relay from the ledger (the outbox) to the broker: dispatches never fanned out,
+    rows waiting longer than NOTIFICATIONS_REQUEUE_AFTER_SECONDS while the delivery queue
+    is empty (their broker message was lost; a full queue still carries them), retries
+    overdue, and rows whose lease expired (their worker died, froze or lost the database).
+    Marks them enqueued again."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
     with transaction.atomic():
@@ -210,7 +227,7 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> Sweep:
             Dispatch.objects.filter(fanned_out_at__isnull=True, created_at__lt=stale).values_list("pk", flat=True)
         )
         with connection.cursor() as cursor:
-            cursor.execute(_SWEEP_SQL, {"now": now, "stale": stale, "ns": LOCK_NAMESPACE})
+            cursor.execute(_SWEEP_SQL, {"now": now, "stale": stale, "relay_pending": not queue_depth})
             delivery_ids = [row[0] for row in cursor.fetchall()]
     if dispatch_ids or delivery_ids:
         logger.info("sweep: %d dispatches and %d deliveries enqueued again", len(dispatch_ids), len(delivery_ids))
@@ -220,6 +237,11 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> Sweep:
 def sweep_enqueue(sweep: Sweep) -> None:
     _enqueue_fan_out(sweep.dispatch_ids)
     _enqueue_deliveries(sweep.delivery_ids)
+
+
+def heartbeat(name: str, *, now: dt.datetime | None = None) -> None:
+    """Record that a periodic job ran to its end (shown on /healthz, checked by beat's probe)."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": now or timezone.now()})
 
 
 @transaction.atomic
@@ -233,7 +255,7 @@ def deliveries_send_again(*, delivery_ids: list[int], actor=None) -> int:
             ).values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=retry).update(
-            status=Delivery.Status.PENDING, next_attempt_at=None, enqueued_at=now, updated_at=now,
+            status=Delivery.Status.PENDING, next_attempt_at=None, enqueued_at=now, updated_at=now, told_at=None,
         )
     transaction.on_commit(lambda: _enqueue_deliveries(retry), robust=True)
     return len(retry)

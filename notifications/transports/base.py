@@ -29,7 +29,7 @@ class Message:
 
 class TransportError(Exception):
     def __init__(self, message: str, *, permanent: bool, bad_address: bool | None = None,
-                 unavailable: bool = False):
+                 unavailable: bool = False, uncertain: bool = False):
         super().__init__(message)
         self.permanent = permanent
         # A permanent failure usually means the address is bad; content refused for good
@@ -37,6 +37,10 @@ class TransportError(Exception):
         self.bad_address = permanent if bad_address is None else bad_address
         # The channel itself is down (no connection): the rest of the batch waits too.
         self.unavailable = unavailable
+        # No answer after the whole message was written: it may have been accepted. Not a
+        # sign that the server is down (the next message goes on), and a retry may make a
+        # second copy, which the ledger counts.
+        self.uncertain = uncertain
 
 
 class Transport:
@@ -58,11 +62,9 @@ class Transport:
         """Where this member is reached on this channel, or "" if nowhere."""
         raise NotImplementedError
 
-    def open(self) -> None:
-        """Called before a batch (open one connection for many messages)."""
-
     def close(self) -> None:
-        """Called after a batch, whatever happened."""
+        """Called after a batch, whatever happened (a transport may keep a connection open
+        from its first send)."""
 
     def send(self, message: Message) -> None:
         raise NotImplementedError

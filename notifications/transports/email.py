@@ -1,8 +1,9 @@
 """Email through Django's mail backend (SMTP in production, console in the demo).
 
 SMTP answers decide what a failure means: 5xx for a recipient is a bad address (stop),
-4xx is "try later", a refused or dropped connection means the server is down for the
-whole batch.
+4xx is "try later", a refused or dropped connection before the message is written means
+the server is down for the whole batch; no answer once the message was written is
+"uncertain" (it may have been accepted), and the next message goes on a new connection.
 """
 
 import smtplib
@@ -30,6 +31,7 @@ class EmailTransport(Transport):
 
     def __init__(self):
         self.connection = None
+        self.data_started = False
 
     def recipients(self, members: QuerySet) -> QuerySet:
         # The account's address first (the member keeps it up to date), else the record's.
@@ -41,22 +43,37 @@ class EmailTransport(Transport):
         account = member.user.email if member.user_id else ""
         return (account or member.email or "").strip().lower()
 
-    def open(self) -> None:
+    def _open(self) -> None:
         self.connection = get_connection()
         try:
             self.connection.open()
         except (OSError, smtplib.SMTPException) as exc:
             self.connection = None
             raise TransportError(f"mail server unreachable: {exc}", permanent=False, unavailable=True) from exc
+        smtp = getattr(self.connection, "connection", None)  # None for the console and test backends
+        if smtp is None:
+            return
+        write_data = smtp.data
+
+        def data(msg):
+            self.data_started = True  # from here on, a lost answer leaves the outcome unknown
+            return write_data(msg)
+
+        smtp.data = data
 
     def close(self) -> None:
         if self.connection is not None:
             try:
                 self.connection.close()
+            except (OSError, smtplib.SMTPException):
+                pass  # a broken connection is being dropped anyway
             finally:
                 self.connection = None
 
     def send(self, message: Message) -> None:
+        if self.connection is None:
+            self._open()
+        self.data_started = False
         email = EmailMultiAlternatives(
             subject=message.subject, body=message.text, from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.address], connection=self.connection,
@@ -75,5 +92,8 @@ class EmailTransport(Transport):
             raise TransportError(f"message refused ({code}): {exc}", permanent=code >= 500,
                                  bad_address=False) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            self.close()  # the connection is in an unknown state; reopen for the next batch
+            self.close()  # the connection is in an unknown state; the next message opens another
+            if self.data_started:
+                raise TransportError(f"no answer after the message was written: {exc!r}", permanent=False,
+                                     uncertain=True) from exc
             raise TransportError(f"mail server error: {exc!r}", permanent=False, unavailable=True) from exc

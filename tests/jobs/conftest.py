@@ -9,6 +9,7 @@ import asyncio
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from django.db import connection
 from kombu import pools
 
 from handbook import embedded
+from handbook.celery import SCAN_TASKS
 from handbook.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +72,7 @@ class Mailbox:
     refuse: set[str] = field(default_factory=set)  # 550: no such mailbox (a permanent failure)
     busy: dict[str, int] = field(default_factory=dict)  # address -> how many 451s to answer first
     delay: float = 0.0  # seconds before accepting each message
+    slow: dict[str, float] = field(default_factory=dict)  # address -> seconds before answering its DATA
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -85,6 +88,9 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        slowest = max((self.slow.get(to, 0.0) for to in envelope.rcpt_tos), default=0.0)
+        if slowest:
+            await asyncio.sleep(slowest)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         text = message.get_body(preferencelist=("plain",))
         html = message.get_body(preferencelist=("html",))
@@ -95,6 +101,14 @@ class Mailbox:
                     text=text.get_content() if text else "", html=html.get_content() if html else "",
                 ))
         return "250 2.0.0 Accepted"
+
+    def copies(self) -> dict[str, int]:
+        """address -> messages received for it."""
+        with self.lock:
+            counts: dict[str, int] = {}
+            for message in self.messages:
+                counts[message.to] = counts.get(message.to, 0) + 1
+            return counts
 
     def to(self, address: str) -> list[Received]:
         with self.lock:
@@ -124,6 +138,10 @@ def smtp_backend(settings, smtp):
     return smtp
 
 
+def scan_queue(queue: str) -> str:
+    return f"{queue}-scans"
+
+
 # --- Brokers ------------------------------------------------------------------------------------
 
 @contextmanager
@@ -139,6 +157,9 @@ def use_broker(url: str, options: dict, queue: str):
         celery_app.__dict__.pop("amqp", None)
 
     conf.broker_url, conf.broker_transport_options, conf.task_default_queue = url, options, queue
+    # Scans on their own queue, as handbook.celery routes them with HANDBOOK_SCAN_QUEUE.
+    saved_routes = conf.task_routes
+    conf.task_routes = {name: {"queue": scan_queue(queue)} for name in SCAN_TASKS}
     # The folder broker as the product runs it (handbook.settings): messages written whole.
     conf.broker_transport = "handbook.folder_broker:Transport" if url.startswith("filesystem://") else None
     conf.task_always_eager = False
@@ -148,6 +169,7 @@ def use_broker(url: str, options: dict, queue: str):
     finally:
         (conf.broker_url, conf.broker_transport, conf.broker_transport_options, conf.task_default_queue,
          conf.task_always_eager) = saved
+        conf.task_routes = saved_routes
         reset()
 
 
@@ -231,7 +253,7 @@ def process_env(broker: Broker, smtp_port: int, **extra) -> dict[str, str]:
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port),
         "HANDBOOK_SITE_URL": "http://testserver", "HANDBOOK_VAR_DIR": str(broker.var_dir),
-        "HANDBOOK_TEST_QUEUE": broker.queue,
+        "HANDBOOK_TEST_QUEUE": broker.queue, "HANDBOOK_SCAN_QUEUE": scan_queue(broker.queue),
     })
     env.update(broker.env)
     env.update({k: str(v) for k, v in extra.items()})
@@ -264,6 +286,11 @@ class Process:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
+    def signal(self, number: int) -> None:
+        """A signal to the whole process group (SIGSTOP freezes the worker and its pool)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, number)
+
     def kill(self) -> None:
         """SIGKILL to the whole process group: the main process and its pool children."""
         if self.proc and self.proc.poll() is None:
@@ -273,6 +300,7 @@ class Process:
     def stop(self) -> None:
         """Warm shutdown of the main process (it stops its children), killed if it hangs."""
         if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGCONT)  # a frozen worker must hear SIGTERM
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=1)
@@ -282,7 +310,7 @@ class Process:
 
 def worker_command(queue: str, concurrency: int = 2) -> list[str]:
     return [str(CELERY), "-A", "handbook", "worker", "--loglevel", "INFO", "--concurrency", str(concurrency),
-            "--hostname", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "--queues", queue,
+            "--hostname", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "--queues", f"{queue},{scan_queue(queue)}",
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 
@@ -312,6 +340,60 @@ def processes(tmp_path):
         print(f"--- {proc.log.name} ---\n{proc.output()[-6000:]}")
     # Workers hold connections to the test database; let them go before it is flushed.
     time.sleep(0.2)
+
+
+# --- A private Redis server --------------------------------------------------------------------
+
+class RedisServer:
+    def __init__(self, binary: str, port: int, folder):
+        self.binary, self.port, self.folder = binary, port, folder
+        self.proc: subprocess.Popen | None = None
+
+    def ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        # Persisted to an append-only file in the test's folder: a restart finds its data.
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+             "--dir", str(self.folder), "--daemonize", "no"],
+            stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_until(self.ping, timeout=20, interval=0.1, message="redis-server to answer")
+
+    def freeze(self) -> None:
+        """SIGSTOP: connections are still accepted by the kernel, and nothing answers."""
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.kill(self.proc.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.thaw()
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own on a free port (the machine's Redis is never touched)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("REDIS_URL") or os.environ.get("CI"):
+            pytest.fail("redis-server is not installed")
+        pytest.skip("redis-server is not installed")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(binary, free_port(), folder)
+    server.start()
+    yield server
+    server.stop()
+
 
 
 # --- Many members at once -----------------------------------------------------------------------

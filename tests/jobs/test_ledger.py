@@ -3,17 +3,17 @@ bad addresses, template errors, preferences and the sweep. Tasks run eagerly her
 tests with real worker processes are in test_worker_delivery.py."""
 
 import datetime as dt
-import threading
+import uuid
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 
 from meetings import reminders
 from meetings.services.schedule import meeting_cancel, meeting_schedule
 from members.models import Role
+from notifications import undelivered
 from notifications.models import BadAddress, Delivery, DeliveryAttempt, Dispatch, Notification
 from notifications.selectors import bad_addresses_for_member
 from notifications.services import delivery, dispatch
@@ -98,35 +98,48 @@ def test_sending_the_same_rows_twice_sends_once(cell):
     assert len(mail.outbox) == 4 and Notification.objects.count() == 4
 
 
-@pytest.mark.django_db(transaction=True)
-def test_rows_a_live_worker_holds_are_skipped_and_taken_back_when_it_dies(cell, monkeypatch):
+def test_rows_a_live_claim_holds_are_skipped_and_taken_back_when_its_lease_ends(cell, settings):
     cell_org, _ = cell
-    # Committed for real here: keep the on-commit tasks from sending before the test does.
-    monkeypatch.setattr(dispatch, "_enqueue_fan_out", lambda ids: None)
-    monkeypatch.setattr(dispatch, "_enqueue_deliveries", lambda ids: None)
+    settings.NOTIFICATIONS_LEASE_SECONDS = 60
     meeting_schedule(cell=cell_org, starts_at=f.at(2))
     ids = _fan_out_by_hand()
-    claimed, die, held = threading.Event(), threading.Event(), []
+    start = timezone.now()
+    frozen = delivery._Claim(delivery.DeliveryRun(), uuid.uuid4(), ids)
+    with time_machine.travel(start, tick=False):
+        assert len(delivery._claim(ids, start, frozen.token, window=100)) == 8  # then it freezes
+        assert delivery.deliveries_send(delivery_ids=ids).sent == 0  # held by a live lease
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        assert delivery.deliveries_send(delivery_ids=ids).sent == 8  # the lease is over: taken back
+    # Nothing was handed over by the frozen claim: nobody can have a second copy, no attempt lost.
+    assert set(Delivery.objects.values_list("attempts", "uncertain")) == {(1, 0)}
+    assert not DeliveryAttempt.objects.filter(error__startswith="interrupted").exists()
+    assert len(mail.outbox) == 4
 
-    def other_worker():
-        held.extend(delivery._claim(ids, timezone.now()))  # claims, then "hangs" mid-send
-        claimed.set()
-        die.wait(30)
-        connections["default"].close()  # its session ends, as a killed worker's does
 
-    thread = threading.Thread(target=other_worker)
-    thread.start()
-    try:
-        claimed.wait(30)
-        assert len(held) == 8
-        assert delivery.deliveries_send(delivery_ids=ids).sent == 0  # all held by the live worker
-    finally:
-        die.set()
-        thread.join()
-    assert delivery.deliveries_send(delivery_ids=ids).sent == 8
-    interrupted = DeliveryAttempt.objects.filter(error__startswith="interrupted")
-    assert interrupted.count() == 8
-    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+def test_a_claim_taken_back_after_a_hand_over_names_that_member_and_a_late_record_is_refused(cell, settings):
+    cell_org, _ = cell
+    settings.NOTIFICATIONS_LEASE_SECONDS = 60
+    meeting_schedule(cell=cell_org, starts_at=f.at(2))
+    ids = _fan_out_by_hand()
+    emails = list(Delivery.objects.filter(channel="email").order_by("pk"))
+    start = timezone.now()
+    zombie = delivery._Claim(delivery.DeliveryRun(), uuid.uuid4(), [d.pk for d in emails])
+    with time_machine.travel(start, tick=False):
+        delivery._claim(zombie.ids, start, zombie.token, window=100)
+        assert zombie.hand_over(emails[0].pk)  # committed, then the worker froze mid-send
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        assert delivery.deliveries_send(delivery_ids=ids).sent == 8
+    # The zombie wakes up and records its old attempt: refused, the newer claim stands.
+    zombie.temporary([delivery._Outcome(emails[0], emails[0].address, "late")])
+    assert zombie.run.failed == 0
+    handed = Delivery.objects.get(pk=emails[0].pk)
+    assert (handed.status, handed.attempts, handed.uncertain) == ("sent", 2, 1)
+    assert list(Delivery.objects.filter(uncertain__gt=0).values_list("member", flat=True)) == [emails[0].member_id]
+    (interrupted,) = DeliveryAttempt.objects.filter(error__startswith="interrupted")
+    assert interrupted.delivery_id == handed.pk
+    # Every copy carries the row's Message-ID.
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox if m.to == [handed.address]} == {
+        f"<delivery.{handed.pk}.email@localhost>"}
 
 
 def test_a_bad_address_stops_for_good_shows_on_the_record_and_does_not_stop_the_others(cell, smtp_backend):
@@ -168,7 +181,8 @@ def test_a_busy_mailbox_is_retried_with_backoff_until_it_accepts(cell, smtp_back
     with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
         assert delivery.deliveries_send(delivery_ids=[waiting.pk]).sent == 0  # not due yet
     with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
-        assert dict(delivery.deliveries_send(delivery_ids=[waiting.pk]).retries) == {120: [waiting.pk]}
+        # Failing again: it goes on in a task of its own, never holding up a batch.
+        assert delivery.deliveries_send(delivery_ids=[waiting.pk]).alone == [(120, waiting.pk)]
     with time_machine.travel(start + dt.timedelta(seconds=200), tick=False):
         assert delivery.deliveries_send(delivery_ids=[waiting.pk]).sent == 1
     waiting.refresh_from_db()
@@ -178,18 +192,37 @@ def test_a_busy_mailbox_is_retried_with_backoff_until_it_accepts(cell, smtp_back
     assert len(smtp_backend.to("quan@example.org")) == 1
 
 
-def test_attempts_stop_after_the_last_one(cell, smtp_backend, settings):
+def test_retries_go_on_until_the_meeting_starts_and_then_the_failure_stays_on_record(cell, smtp_backend, settings):
     cell_org, people = cell
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    smtp_backend.busy["quan@example.org"] = 1000
+    meeting = meeting_schedule(cell=cell_org, starts_at=timezone.now() + dt.timedelta(hours=2))
+    ids = _fan_out_by_hand()
+    moment = timezone.now()
+    for _ in range(7):  # more than the old six attempts, each due (backoff capped at 15 minutes)
+        moment += dt.timedelta(minutes=16)
+        with time_machine.travel(moment, tick=False):
+            delivery.deliveries_send(delivery_ids=ids)
+    waiting = Delivery.objects.get(member=people[2], channel="email")
+    assert (waiting.status, waiting.attempts) == ("failed", 7)
+    assert waiting.next_attempt_at is not None
+    with time_machine.travel(max(meeting.starts_at, waiting.next_attempt_at) + dt.timedelta(minutes=1), tick=False):
+        run = delivery.deliveries_send(delivery_ids=[waiting.pk])  # the meeting has started
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts, waiting.next_attempt_at) == ("failed", 7, None)
+    assert waiting.last_error == "no longer needed after 7 failed attempts"
+    assert (run.failed, run.skipped, run.alone, dict(run.retries)) == (1, 0, [], {})
+
+
+def test_a_message_is_not_retried_after_the_give_up_window(cell, smtp_backend, settings):
+    cell_org, people = cell
+    settings.NOTIFICATIONS_GIVE_UP_HOURS = 1
     smtp_backend.busy["quan@example.org"] = 5
     meeting_schedule(cell=cell_org, starts_at=f.at(2))
     ids = _fan_out_by_hand()
-    delivery.deliveries_send(delivery_ids=ids)
-    later = timezone.now() + dt.timedelta(hours=1)
-    with time_machine.travel(later, tick=False):
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
         run = delivery.deliveries_send(delivery_ids=ids)
     gave_up = Delivery.objects.get(member=people[2], channel="email")
-    assert (gave_up.status, gave_up.attempts, gave_up.next_attempt_at, dict(run.retries)) == ("failed", 2, None, {})
+    assert (gave_up.status, gave_up.next_attempt_at, run.alone, dict(run.retries)) == ("failed", None, [], {})
 
 
 def test_the_retry_countdown_stays_well_below_the_visibility_timeout(settings):
@@ -204,10 +237,14 @@ def test_a_mail_server_that_is_down_leaves_the_batch_for_a_retry(cell, settings)
     cell_org, _ = cell
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens on port 1
+    settings.NOTIFICATIONS_CLAIM_WINDOW = 10
     meeting_schedule(cell=cell_org, starts_at=f.at(2))
     run = delivery.deliveries_send(delivery_ids=_fan_out_by_hand())
     assert (run.sent, run.failed) == (4, 4)  # the inbox went; email waits
-    assert set(Delivery.objects.filter(channel="email").values_list("status", flat=True)) == {"failed"}
+    emails = Delivery.objects.filter(channel="email")
+    assert set(emails.values_list("status", flat=True)) == {"failed"}
+    # Only the message that found the server down was tried; the others are charged nothing.
+    assert sorted(emails.values_list("attempts", flat=True)) == [0, 0, 0, 1]
     assert BadAddress.objects.count() == 0
 
 
@@ -276,11 +313,68 @@ def test_the_sweep_enqueues_what_lost_its_task(cell, settings):
     assert dispatch.deliveries_sweep(now=later).delivery_ids == []  # marked enqueued again
 
 
-def test_the_sweep_takes_back_rows_whose_worker_died(cell):
+def test_the_sweep_takes_back_rows_whose_lease_ended_whatever_the_lock_table_says(cell, settings):
     cell_org, _ = cell
+    settings.NOTIFICATIONS_LEASE_SECONDS = 60
     meeting_schedule(cell=cell_org, starts_at=f.at(2))
     ids = _fan_out_by_hand()
-    delivery._claim(ids, timezone.now())
-    assert dispatch.deliveries_sweep().delivery_ids == []  # this session still holds them
-    delivery._release_locks()  # as PostgreSQL does when the worker's session ends
-    assert sorted(dispatch.deliveries_sweep().delivery_ids) == sorted(ids)
+    now = timezone.now()
+    delivery._claim(ids, now, uuid.uuid4(), window=100)
+    assert dispatch.deliveries_sweep(now=now + dt.timedelta(seconds=30)).delivery_ids == []  # lease still on
+    assert sorted(dispatch.deliveries_sweep(now=now + dt.timedelta(seconds=61)).delivery_ids) == sorted(ids)
+
+
+def test_the_relay_leaves_waiting_rows_to_a_queue_that_still_carries_them(cell, settings):
+    cell_org, _ = cell
+    settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS = 60
+    meeting_schedule(cell=cell_org, starts_at=f.at(2))
+    ids = _fan_out_by_hand()
+    later = timezone.now() + dt.timedelta(seconds=61)
+    assert dispatch.deliveries_sweep(now=later, queue_depth=40).delivery_ids == []
+    assert sorted(dispatch.deliveries_sweep(now=later, queue_depth=0).delivery_ids) == sorted(ids)
+
+
+def test_the_secretary_is_told_in_their_inbox_when_no_channel_reaches_a_member(cell, smtp_backend, run_jobs):
+    cell_org, people = cell
+    offline = f.member(cell_org, name="Vũ Thị Lan", email="lan@example.org")  # no account: email only
+    smtp_backend.busy["lan@example.org"] = 1000
+    meeting_schedule(cell=cell_org, starts_at=timezone.now() + dt.timedelta(hours=3))
+    ids = _fan_out_by_hand()
+    moment = timezone.now()
+    for _ in range(3):
+        assert run_jobs(undelivered.undelivered_tell) == 0  # still trying: nobody told yet
+        moment += dt.timedelta(minutes=10)
+        with time_machine.travel(moment, tick=False):
+            delivery.deliveries_send(delivery_ids=ids)
+    assert run_jobs(undelivered.undelivered_tell) == 1
+    assert run_jobs(undelivered.undelivered_tell) == 0  # once
+    (notice,) = Notification.objects.filter(kind=undelivered.UNDELIVERED)
+    assert notice.user == people[0].user  # the secretary, in the inbox only
+    assert "Vũ Thị Lan" in notice.subject and "lan@example.org" in notice.body and "451" in notice.body
+    assert not Delivery.objects.filter(kind=undelivered.UNDELIVERED, channel="email").exists()
+    assert Delivery.objects.get(member=offline).told_at is not None
+
+
+def test_members_reached_in_their_inbox_are_not_reported(cell, smtp_backend, run_jobs):
+    cell_org, _ = cell
+    smtp_backend.busy["hoa@example.org"] = 1000
+    meeting_schedule(cell=cell_org, starts_at=timezone.now() + dt.timedelta(hours=3))
+    ids = _fan_out_by_hand()
+    moment = timezone.now()
+    for _ in range(4):
+        moment += dt.timedelta(minutes=10)
+        with time_machine.travel(moment, tick=False):
+            delivery.deliveries_send(delivery_ids=ids)
+    assert run_jobs(undelivered.undelivered_tell) == 0
+
+
+def test_a_member_whose_address_bounces_is_told_in_their_inbox_once(cell, smtp_backend, run_jobs):
+    cell_org, people = cell
+    smtp_backend.refuse.add("hoa@example.org")
+    meeting_schedule(cell=cell_org, starts_at=f.at(2))
+    meeting_schedule(cell=cell_org, starts_at=f.at(2, hour=7), kind="extraordinary")
+    run_jobs(lambda: delivery.deliveries_send(delivery_ids=_fan_out_by_hand()))
+    (notice,) = Notification.objects.filter(kind=undelivered.ADDRESS_REFUSED)
+    assert notice.user == people[1].user and "hoa@example.org" in notice.subject
+    # Her secretary is not told: her inbox reached her.
+    assert not Notification.objects.filter(kind=undelivered.UNDELIVERED).exists()

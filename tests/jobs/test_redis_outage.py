@@ -7,9 +7,6 @@ a real worker and a real beat on it, stops that server for HANDBOOK_TEST_REDIS_O
 
 import datetime as dt
 import os
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -21,54 +18,11 @@ from meetings.services.schedule import meeting_postpone, meeting_schedule
 from members.models import Role
 from notifications.models import Delivery
 from tests import factories as f
-from tests.jobs.conftest import Broker, free_port, process_env, use_broker, wait_until
+from tests.jobs.conftest import Broker, process_env, use_broker, wait_until
 
 OUTAGE_SECONDS = float(os.environ.get("HANDBOOK_TEST_REDIS_OUTAGE_SECONDS", "20"))
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-class RedisServer:
-    def __init__(self, binary: str, port: int, folder):
-        self.binary, self.port, self.folder = binary, port, folder
-        self.proc: subprocess.Popen | None = None
-
-    def ping(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def start(self) -> None:
-        # Persisted to an append-only file in the test's folder: a restart finds its data.
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-             "--dir", str(self.folder), "--daemonize", "no"],
-            stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT,
-        )
-        wait_until(self.ping, timeout=20, interval=0.1, message="redis-server to answer")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("REDIS_URL") or os.environ.get("CI"):
-            pytest.fail("redis-server is not installed")
-        pytest.skip("redis-server is not installed")
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    server = RedisServer(binary, free_port(), folder)
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_pages_keep_serving_while_redis_is_down_and_reminders_due_meanwhile_go_out_after(
@@ -81,9 +35,8 @@ def test_pages_keep_serving_while_redis_is_down_and_reminders_due_meanwhile_go_o
     broker = Broker("redis", url, {"visibility_timeout": 3600}, "jobs-outage", tmp_path / "var",
                     env={"REDIS_URL": url})
     env = process_env(broker, smtp.port, HANDBOOK_SCAN_SECONDS=2, NOTIFICATIONS_REQUEUE_AFTER_SECONDS=5)
-    # As in production, the cache lives in the same Redis and goes down with it.
-    settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": url, "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+    # As in production, the cache lives on the same Redis server and goes down with it.
+    _cache_on(settings, redis_server)
     client.force_login(hoa.user)
 
     with use_broker(broker.url, broker.options, broker.queue):
@@ -100,7 +53,9 @@ def test_pages_keep_serving_while_redis_is_down_and_reminders_due_meanwhile_go_o
         stopped = time.monotonic()
 
         health = client.get(reverse("healthz"))
-        assert (health.status_code, health.json()["broker"], health.json()["database"]) == (503, False, True)
+        # The web tier is alive: the broker's absence is reported, not a reason to restart it.
+        assert (health.status_code, health.json()["broker"], health.json()["database"]) == (200, False, True)
+        assert health.json()["status"] == "degraded"
         began = time.monotonic()
         assert client.get(reverse("home")).status_code == 200
         assert client.get(reverse("inbox")).status_code == 200
@@ -126,3 +81,39 @@ def test_pages_keep_serving_while_redis_is_down_and_reminders_due_meanwhile_go_o
     assert all(d.sent_at >= back for d in reminder)
     assert len(smtp.to("hoa@example.org")) == 2  # the reminder and the postponement notice, once each
     assert any("Hội trường thôn Đông" in m.text for m in smtp.to("hoa@example.org"))
+
+
+def _cache_on(settings, server) -> None:
+    """This process's cache as production configures it, on the test's Redis (its db 1)."""
+    settings.REDIS_CACHE_URL = f"redis://127.0.0.1:{server.port}/1"
+    settings.CACHES = {"default": {
+        "BACKEND": "handbook.cache.FailOpenRedisCache", "LOCATION": settings.REDIS_CACHE_URL,
+        "KEY_PREFIX": "handbook",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
+    }}
+
+
+@pytest.mark.parametrize("outage", ["stopped", "frozen"])
+def test_members_sign_in_on_the_site_and_the_api_while_redis_is_down(redis_server, tree, client, settings, outage):
+    """No force_login: the real sign-in form and token endpoint, with allauth's rate limits and
+    the API throttles on, and their cache away."""
+    f.member(tree.a1, name="Lê Thị Hoa", username="hoa", email="hoa@example.org")
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "20/m/ip,5/m/key"}
+    _cache_on(settings, redis_server)
+    assert client.get(reverse("account_login")).status_code == 200  # counters in Redis while it is up
+    if outage == "stopped":
+        redis_server.stop()
+    else:
+        redis_server.freeze()
+
+    began = time.monotonic()
+    assert client.get(reverse("account_login")).status_code == 200
+    wrong = client.post(reverse("account_login"), {"login": "hoa", "password": "not-it"})
+    assert wrong.status_code == 200 and "hoa" in wrong.content.decode()  # the form again, with what was typed
+    signed_in = client.post(reverse("account_login"), {"login": "hoa", "password": "pw-12345-test"})
+    assert signed_in.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    token = client.post("/api/v1/auth/token/", {"login": "hoa", "password": "pw-12345-test", "device": "Điện thoại"},
+                        content_type="application/json")
+    assert token.status_code == 201 and token.json()["token"]
+    assert time.monotonic() - began < 10, "sign-in must not wait on Redis at every step"

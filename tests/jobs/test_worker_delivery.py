@@ -20,6 +20,7 @@ from notifications.models import BadAddress, Delivery, DeliveryAttempt, Notifica
 from notifications.services.dispatch import DispatchRequest, dispatches_create
 from notifications.services.preferences import preferences_update
 from notifications.tasks import sweep
+from notifications.undelivered import ADDRESS_REFUSED
 from tests import factories as f
 from tests.jobs.conftest import crowd, open_broker, process_env, wait_until
 from tests.jobs.probe.kinds import PROBE
@@ -102,14 +103,18 @@ def test_a_template_error_a_bad_address_or_a_busy_mailbox_does_not_stop_the_othe
         DispatchRequest(key="probe:broken", kind=PROBE, params={"member_ids": member_ids, "broken": True}),
         DispatchRequest(key="probe:fine", kind=PROBE, params={"member_ids": member_ids}),
     ])
-    wait_until(_settled(12), timeout=60, message="both probes to be delivered")
+    # 12 rows, and the notice to Ba in her inbox that her address refuses our messages.
+    wait_until(_settled(13), timeout=60, message="both probes to be delivered")
 
     assert set(Delivery.objects.filter(dispatch_id=broken).values_list("status", flat=True)) == {"permanent_failure"}
     assert all("TemplateDoesNotExist" in d.last_error for d in Delivery.objects.filter(dispatch_id=broken))
     refused = Delivery.objects.get(dispatch_id=fine, member=people[1], channel="email")
     assert refused.status == "permanent_failure" and "550" in refused.last_error
     assert sorted(m.to for m in smtp.messages) == ["mot@example.org", "tu@example.org"]
-    assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["ba", "mot", "tu"]
+    assert sorted(Notification.objects.filter(kind=PROBE).values_list("user__username", flat=True)) == [
+        "ba", "mot", "tu"]
+    (refused_notice,) = Notification.objects.filter(kind=ADDRESS_REFUSED)
+    assert refused_notice.user.username == "ba" and "ba@example.org" in refused_notice.subject
     assert list(BadAddress.objects.values_list("address", flat=True)) == ["ba@example.org"]
     retried = Delivery.objects.get(dispatch_id=fine, member=people[2], channel="email")
     assert retried.attempts == 2 and "451" in retried.attempt_log.first().error
@@ -142,16 +147,17 @@ def test_a_worker_killed_in_the_middle_of_a_1000_reminder_fan_out_ends_with_each
         broker_name, tmp_path, smtp, processes, tree):
     """SIGKILL to the whole worker (main process and pool) while it sends; then a new worker.
 
-    On Redis the unacknowledged messages come back after the (short) visibility timeout; on
-    the folder broker they are gone with the worker, and the sweep (beat's periodic task)
-    enqueues the rows still waiting. Either way the ledger and the SMTP server agree.
+    The killed worker's claimed rows come back when their lease ends (5 s here). On Redis the
+    unacknowledged messages come back after the (short) visibility timeout; on the folder
+    broker they are gone with the worker, and the sweep (beat's periodic task) enqueues the
+    rows still waiting. Either way the ledger and the SMTP server agree.
     """
     with open_broker(broker_name, tmp_path, visibility_timeout=10) as broker:
         members = crowd(tree.a1, 1000)
         expected = {m.user.email for m in members}
         meeting_schedule(cell=tree.a1, starts_at=f.at(2))
         smtp.delay = 0.004  # a server that takes a few milliseconds per message
-        env = process_env(broker, smtp.port, NOTIFICATIONS_CHUNK_SIZE=25,
+        env = process_env(broker, smtp.port, NOTIFICATIONS_CHUNK_SIZE=25, NOTIFICATIONS_LEASE_SECONDS=5,
                           NOTIFICATIONS_REQUEUE_AFTER_SECONDS=3 if broker.name == "folder" else 600)
         first = processes.worker(env, name="worker-1")
 

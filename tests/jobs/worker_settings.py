@@ -8,6 +8,7 @@ short polling interval.
 
 import os
 
+from handbook.env import env_int
 from handbook.settings import *  # noqa: F403
 from handbook.settings import CELERY_BROKER_TRANSPORT_OPTIONS, INSTALLED_APPS, REDIS_URL, VAR_DIR
 
@@ -15,6 +16,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.jobs.probe"]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("HANDBOOK_TEST_QUEUE", "celery")
 # No remote control: nothing is written to a control/ folder in the working directory.
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# A slow mailbox in a test is slow in seconds, not tens of seconds.
+EMAIL_TIMEOUT = env_int("HANDBOOK_TEST_EMAIL_TIMEOUT", 10, minimum=1)
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
