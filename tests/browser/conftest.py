@@ -68,3 +68,10 @@ def sign_in(page, username: str, password: str = "pw-12345-test") -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("form:has(input[name=login]) button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def open_menu(page) -> None:
+    """On a phone the site's menu is behind a button (a <details>): open it when it is closed."""
+    button = page.locator("details.menu > summary")
+    if button.is_visible() and page.locator("details.menu[open]").count() == 0:
+        button.click()

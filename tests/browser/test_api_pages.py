@@ -5,7 +5,7 @@ import pytest
 from api.models import ApiToken
 from api.services import token_issue
 from tests import factories as f
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_menu, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +23,7 @@ def test_a_member_revokes_a_lost_phones_token(page, tree):
     member = f.member(tree.a1, name="Lê Thị Hoa", username="hoa")
     token_issue(user=member.user, name="Điện thoại bị mất")
     sign_in(page, "hoa")
+    open_menu(page)
     page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Cài đặt").click()
     assert page.get_by_role("heading", name="Cài đặt").is_visible()
     screenshot(page, "settings")

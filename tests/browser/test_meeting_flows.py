@@ -14,7 +14,7 @@ from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_postpone, meeting_schedule
 from members.models import Role
 from tests import factories as f
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_menu, screenshot, sign_in
 from tests.meetings.conftest import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,6 +89,7 @@ def test_a_member_sees_the_next_meeting_excuses_themself_comments_and_subscribes
     assert fits_the_screen(page)
     screenshot(page, "member-meeting-detail")
 
+    open_menu(page)
     page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Cài đặt").click()
     page.get_by_role("link", name="Lịch sinh hoạt trên điện thoại").click()
     feed_url = page.get_by_label("Địa chỉ lịch").input_value()
@@ -171,6 +172,7 @@ def test_the_standing_committee_reads_the_cell_and_the_pages_speak_english(page,
     expect(page.get_by_role("button", name="Đăng tài liệu")).to_have_count(0)
     assert fits_the_screen(page)
     screenshot(page, "committee-meeting-detail")
+    page.goto(page.base_url + "/settings/")  # the language switch is in Settings
     page.get_by_role("button", name="English").click()
     page.goto(page.base_url + f"/cells/{tree.a1.public_id}/meetings/")
     expect(page.get_by_role("heading", name="Meetings of Chi bộ thôn Đông")).to_be_visible()

@@ -34,7 +34,7 @@ def test_a_member_reads_reminders_in_the_inbox_and_marks_them_read(page, tree):
 
     sign_in(page, "hoa")
     page.goto(page.base_url + "/inbox/")
-    assert page.locator(".header-nav .badge-count").inner_text() == "3"
+    assert page.locator(".site-header .badge-count:visible").inner_text() == "3"
     assert page.locator(".inbox-unread").count() == 3
     assert "Nhà văn hóa thôn Đông" in page.locator(".inbox-list").inner_text()
     assert _fits(page)
@@ -42,10 +42,10 @@ def test_a_member_reads_reminders_in_the_inbox_and_marks_them_read(page, tree):
 
     page.locator(".inbox-item").first.get_by_role("button", name="Đánh dấu đã đọc").click()
     page.wait_for_load_state()
-    assert page.locator(".header-nav .badge-count").inner_text() == "2"
+    assert page.locator(".site-header .badge-count:visible").inner_text() == "2"
     page.get_by_role("button", name="Đánh dấu tất cả đã đọc").click()
     page.wait_for_load_state()
-    assert page.locator(".header-nav .badge-count").count() == 0
+    assert page.locator(".site-header .badge-count").count() == 0
     assert page.locator(".inbox-unread").count() == 0
     assert page.console_errors == []
 

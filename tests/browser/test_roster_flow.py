@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from members.models import Member, MemberStatus
 from members.services import member_change_status, member_create_visitor
 from tests import factories as f
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_menu, screenshot, sign_in
 from tests.roster.files import csv_bytes, rows_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +40,7 @@ def test_the_secretarys_roster_work(page, cell_with_people):
     cast = cell_with_people
     name = f"Vương Thị Lan {page.viewport_name}"
     sign_in(page, "secretary")
+    open_menu(page)
     page.get_by_role("link", name="Danh sách đảng viên").first.click()
     page.wait_for_url(re.compile(r"/cells/.+/members/$"))
     expect(page.get_by_role("heading", name=re.compile("Danh sách đảng viên"))).to_be_visible()
