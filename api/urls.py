@@ -7,7 +7,11 @@ from admissions.api_urls import api_urlpatterns as admissions_api
 from api.exceptions import not_found
 from api.views import auth, docs, me, meetings, notifications, organizations, pages
 from conduct.api_urls import api_urlpatterns as conduct_api
+from consultations.api_urls import api_urlpatterns as consultations_api
+from evaluations.api_urls import api_urlpatterns as evaluations_api
 from fees.api_urls import api_urlpatterns as fees_api
+from library.api_urls import api_urlpatterns as library_api
+from petitions.api_urls import api_urlpatterns as petitions_api
 
 v1 = [
     path("auth/token/", auth.SignInView.as_view(), name="api_sign_in"),
@@ -43,7 +47,11 @@ v1 = [
     # The member registers' endpoints, each defined by its app.
     *admissions_api,
     *conduct_api,
+    *evaluations_api,
+    *consultations_api,
     *fees_api,
+    *library_api,
+    *petitions_api,
 ]
 
 urlpatterns = [

@@ -27,6 +27,7 @@ SCALES = {
     "district": (True, 30, (8, 12), (25, 42)),
     "province": (False, 100, (45, 55), (15, 25)),
 }
+DEMO_MEMBER_PHONE = "0912 345 678"
 DEMO_USERS = ("demo.admin", "demo.committee", "demo.secretary", "demo.member", "demo.province")
 
 
@@ -157,20 +158,42 @@ class Seeder:
         self.build_demo_accounts()
         self.build_demo_discussion()
         self.build_registers()
+        if self.scale == "province":
+            self.build_demo_merge()
         with connection.cursor() as cursor:
             # COPY leaves the planner without statistics; plans are bad until autovacuum runs.
             cursor.execute("ANALYZE")
         return self.result
 
+    def build_demo_merge(self) -> None:
+        """Two communes merged on 1 July of last year (the 2025 reform), through the service:
+        the second closes, stands under the first with its history, and its cells move."""
+        from members.services_tree import organizations_merge
+
+        *_, target_id, source_id = self.communes
+        target, source = Organization.objects.get(pk=target_id), Organization.objects.get(pk=source_id)
+        organizations_merge(sources=[source], target=target, on=dt.date(self.today.year - 1, 7, 1))
+
     def build_registers(self) -> None:
         """The member registers, each seeded by its own app."""
         from admissions import demo as admissions_demo
         from conduct import demo as conduct_demo
+        from consultations import demo as consultations_demo
+        from evaluations import demo as evaluations_demo
         from fees import demo as fees_demo
+        from library import demo as library_demo
+        from petitions import demo as petitions_demo
 
         admissions_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
         conduct_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
+        consultations_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members,
+                                scale=self.scale)
         fees_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
+        evaluations_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members,
+                              scale=self.scale)
+        # The library indexes what the meetings hold, and adds directives from above.
+        library_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
+        petitions_demo.seed(rng=self.rng, today=self.today, cells=self.cells, members=self.members, scale=self.scale)
 
     def build_tree(self) -> None:
         with_district, n_grassroots, cells_range, _ = SCALES[self.scale]
@@ -571,7 +594,7 @@ class Seeder:
     def build_demo_accounts(self) -> None:
         """The named demo logins, through the same services a real site uses."""
         from members.models import Member, User
-        from members.services import committee_seat_add, user_create_for_member
+        from members.services import committee_seat_add, member_update, user_create_for_member
 
         demo_cell = self.cells[0]
         demo_cell_org = Organization.objects.get(pk=demo_cell.id)
@@ -592,6 +615,9 @@ class Seeder:
         attach(demo_cell.members[0], "demo.secretary")
         regular = next(m for m in demo_cell.members[5:] if m.status == MemberStatus.OFFICIAL and not m.temp_cell_id)
         attach(regular, "demo.member")
+        # The demo shows sign-in by phone: a code "sent" to this number (HANDBOOK_SMS_BACKEND=console
+        # in the demo prints the text in the terminal of `make run`).
+        member_update(member=Member.objects.get(pk=regular.id), phone=DEMO_MEMBER_PHONE)
         commune_cells = [c for c in self.cells if c.commune_id == self.demo_commune_id]
         committee_member = commune_cells[1].members[0] if len(commune_cells) > 1 else demo_cell.members[1]
         attach(committee_member, "demo.committee")

@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-from handbook.env import env_int
+from handbook.env import env_int, env_str
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "handbook.settings")
 
@@ -16,6 +16,17 @@ app.autodiscover_tasks()
 # Scan-and-send: reminders and retries are found in the database every minute, so no task
 # waits in the broker with a far-future ETA (which would outlive the visibility timeout).
 SCAN_SECONDS = env_int("HANDBOOK_SCAN_SECONDS", 60, minimum=1)
+
+# Scans, sweeps, fan-outs and change notices on a queue of their own (docker-compose runs a
+# worker for it), so a backlog of email chunks never delays or expires them. Unset, they
+# share the default queue (`make run`'s single worker).
+SCAN_QUEUE = env_str("HANDBOOK_SCAN_QUEUE", "")
+SCAN_TASKS = [
+    "meetings.tasks.scan_reminders", "meetings.tasks.scan_nudges", "meetings.tasks.send_change_notice",
+    "notifications.tasks.sweep", "notifications.tasks.fan_out",
+]
+if SCAN_QUEUE:
+    app.conf.task_routes = {name: {"queue": SCAN_QUEUE} for name in SCAN_TASKS}
 
 # django-celery-beat's DatabaseScheduler copies this into its tables at start; exactly one
 # beat process runs (make run, docker-compose's `beat` service). A scan that waited longer
@@ -42,4 +53,17 @@ app.conf.beat_schedule = {
     # (under a second at province scale, bench/rollups.py).
     "rollups-adoption": {"task": "rollups.refresh_adoption", "schedule": crontab(minute="*/10"),
                          "options": {"expires": 600}},
+    # The yearly evaluation: nudges for self-assessments due and late decisions (once each,
+    # through the ledger), and this year's figures recomputed at night (evaluations.tasks).
+    "evaluation-nudges": {"task": "evaluations.scan_nudges", "schedule": crontab(minute=20),
+                          "options": {"expires": 3600}},
+    "evaluations-rebuild-nightly": {"task": "evaluations.rebuild", "schedule": crontab(hour=1, minute=50)},
+    # Organisations that have not sent their summary on a draft, some days before it closes
+    # (consultations.notices; one key per organisation and stage, so reruns send nothing twice).
+    "consultation-nudges": {"task": "consultations.tasks.scan_nudges", "schedule": crontab(minute=5),
+                            "options": {"expires": 3600}},
+    # Overdue petitions nudge their holding committee once a day (the key is per petition and day;
+    # hourly, so a missed run catches up from the nudge hour on).
+    "petitions-overdue": {"task": "petitions.tasks.scan_overdue", "schedule": crontab(minute=5),
+                          "options": {"expires": 3600}},
 }

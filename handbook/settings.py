@@ -63,8 +63,12 @@ INSTALLED_APPS = [
     "fees",
     "conduct",
     "notifications",
+    "library",
     "meetings",
+    "petitions",
+    "consultations",
     "rollups",
+    "evaluations",
     "reports",
     "api",
     "demo",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "handbook.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "handbook.compression.PageGZipMiddleware",  # pages only, not those with secrets (BREACH)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,17 +124,37 @@ DATABASES = {
     )
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# TCP keepalives (libpq conninfo): a connection whose peer vanished (a crashed host, a
+# partition) is found dead within about a minute, not after the kernel's two hours; ignored
+# on a Unix socket (the embedded server).
+DATABASES["default"].setdefault("OPTIONS", {}).update({
+    "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
+    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ------------------------------------------------------------
+# Broker and cache in separate Redis databases (or servers): a cache's eviction policy must
+# never evict queued tasks. The cache is REDIS_CACHE_URL, else the database after the
+# broker's (redis://host:6379/0 -> /1). The cache is an accelerator: while it is away,
+# handbook.cache answers from this process's memory (rate limits fail open, sign-in works).
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
+REDIS_CACHE_URL = env_url("REDIS_CACHE_URL", ("redis", "rediss"))
+if REDIS_URL and not REDIS_CACHE_URL:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _broker = urlsplit(REDIS_URL)
+    _db = int(_broker.path.strip("/") or 0)
+    REDIS_CACHE_URL = urlunsplit(_broker._replace(path=f"/{_db + 1}"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "handbook.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "handbook",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # A frozen Redis costs a request at most this, then the local fallback for a while.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
         }
     }
 else:
@@ -152,6 +177,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else embedded.broker_folders()
 )
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+if REDIS_URL:
+    # A frozen or unreachable broker fails a publish within seconds instead of hanging a
+    # request (the ledger relays what was not published).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update({"socket_timeout": 5, "socket_connect_timeout": 3})
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -173,7 +202,14 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"username", "email"}
+# A phone number (members.phone reads it; +84…) signs in with a password or a code by SMS.
+ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Codes are read off an SMS and typed on a phone: six digits, three tries, five minutes.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_FORMS = {"request_login_code": "members.forms_sign_in.RequestPhoneCodeForm"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -183,6 +219,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # A code by SMS costs money and reaches a person: per number 3 an hour, per address
+    # 10 an hour (a hall of members on one connection); members.access_codes' printed
+    # codes, typed on the sign-in page, per address.
+    "request_login_code": "10/h/ip,3/h/key",
+    "access_code": "10/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sổ tay Đảng viên] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -194,6 +235,21 @@ MFA_TOTP_ISSUER = "Sổ tay Đảng viên"
 MFA_TOTP_TOLERANCE = 1
 # Officers (secretaries, committee members, admins) must turn on TOTP before they work.
 HANDBOOK_REQUIRE_OFFICER_MFA = env_bool("HANDBOOK_REQUIRE_OFFICER_MFA", not DEMO)
+
+# --- SMS (notifications.transports.sms_gateway: eSMS.vn's JSON API) --------------------
+HANDBOOK_SMS_BACKEND = {
+    "gateway": "notifications.transports.sms_gateway.EsmsGateway",
+    "console": "notifications.transports.sms_gateway.ConsoleSms",
+}[env_str("HANDBOOK_SMS_BACKEND", "console" if (DEBUG or DEMO) else "gateway")]
+HANDBOOK_SMS_URL = env_str(
+    "HANDBOOK_SMS_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+)
+HANDBOOK_SMS_API_KEY = env_str("HANDBOOK_SMS_API_KEY", "")
+HANDBOOK_SMS_SECRET_KEY = env_str("HANDBOOK_SMS_SECRET_KEY", "")
+HANDBOOK_SMS_SENDER = env_str("HANDBOOK_SMS_SENDER", "")
+HANDBOOK_SMS_TYPE = env_str("HANDBOOK_SMS_TYPE", "2")
+HANDBOOK_SMS_UNICODE = env_bool("HANDBOOK_SMS_UNICODE", True)
+HANDBOOK_SMS_TIMEOUT = env_int("HANDBOOK_SMS_TIMEOUT", 10, minimum=1, maximum=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -235,6 +291,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 HANDBOOK_DOCUMENT_MAX_MB = env_int("HANDBOOK_DOCUMENT_MAX_MB", 10, minimum=1, maximum=100)
 # How far back members' calendar feeds reach (everything ahead is always in them).
 HANDBOOK_FEED_PAST_MONTHS = env_int("HANDBOOK_FEED_PAST_MONTHS", 12, minimum=1, maximum=120)
+# The committee dashboard counts petitions unresolved for more than this many days (petitions.rules).
+HANDBOOK_PETITION_UNRESOLVED_DAYS = env_int("HANDBOOK_PETITION_UNRESOLVED_DAYS", 30, minimum=1, maximum=3650)
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -255,6 +313,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_DEFAULTS = not (DEBUG or DEMO)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", SECURE_DEFAULTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "handbook.views.csrf_failure"  # in the site's frame and language
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_DEFAULTS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -346,6 +405,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "meetings.models.MeetingDocument.Kind",
         "MemberStatusEnum": "members.models.MemberStatus",
         "MembershipKindEnum": "members.models.CellMembership.Kind",
+        "PetitionStatusEnum": "petitions.models.Petition.Status",
+        "PetitionActionEnum": "petitions.api.ACT_CHOICES",
+        "EvaluationLevelEnum": "evaluations.models.Level",
+        "DisciplineLevelEnum": "conduct.models.Discipline.Level",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -389,15 +452,33 @@ HANDBOOK_RULES = {
 }
 
 # --- Notifications (notifications/): the delivery ledger ----------------------------------
-NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6, minimum=1)
 # Backoff after a temporary failure: first wait, doubled each attempt, capped; the cap stays
 # well below the broker's visibility timeout (see notifications.services.delivery.retry_delay).
+# A message is retried for as long as it makes sense (a reminder: until the meeting starts),
+# and never after this many hours.
 NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60, minimum=1)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 900, minimum=1)
-# A delivery still waiting this long after it was enqueued lost its task (a folder broker
-# forgets on a crash, an outage drops a publish): the sweep enqueues it again.
-NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", 600, minimum=1)
-NOTIFICATIONS_CHUNK_SIZE = env_int("NOTIFICATIONS_CHUNK_SIZE", 100, minimum=1)
+NOTIFICATIONS_GIVE_UP_HOURS = env_int("NOTIFICATIONS_GIVE_UP_HOURS", 48, minimum=1)
+# A message whose outcome was unknown this many times (no answer after it was written)
+# most likely arrived: it is not tried again.
+NOTIFICATIONS_MAX_UNCERTAIN = env_int("NOTIFICATIONS_MAX_UNCERTAIN", 2, minimum=1)
+# After this many failed attempts on every channel, the member's cell officers are told.
+NOTIFICATIONS_TELL_AFTER_ATTEMPTS = env_int("NOTIFICATIONS_TELL_AFTER_ATTEMPTS", 3, minimum=1)
+# A delivery still waiting this long after it was enqueued, with the delivery queue empty,
+# lost its broker message: the sweep (every HANDBOOK_SCAN_SECONDS) enqueues it again.
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", 30, minimum=1)
+# Messages per delivery task, and rows claimed at once under one lease. The lease is renewed
+# at each message; past it, another worker takes the rows back (keep it well above
+# EMAIL_TIMEOUT).
+NOTIFICATIONS_CHUNK_SIZE = env_int("NOTIFICATIONS_CHUNK_SIZE", 20, minimum=1)
+NOTIFICATIONS_CLAIM_WINDOW = env_int("NOTIFICATIONS_CLAIM_WINDOW", 10, minimum=1)
+NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 90, minimum=2)
+# Who may read the ledger's figures at /healthz?verbose besides staff: a monitoring system
+# sending "Authorization: Bearer <token>" (empty: staff only).
+HANDBOOK_METRICS_TOKEN = env_str("HANDBOOK_METRICS_TOKEN", "")
+# Hard time limit of a delivery task (the soft limit is 30 s earlier); docker-compose's
+# stop_grace_period must stay above it.
+NOTIFICATIONS_TASK_TIME_LIMIT = env_int("NOTIFICATIONS_TASK_TIME_LIMIT", 150, minimum=35)
 
 # --- Logging: everything to stdout ------------------------------------------------------------
 LOGGING = {

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
 from api.urls import settings_urlpatterns as api_settings_urls
+from handbook import views as site_views
 from handbook.health import healthz
 from handbook.views import favicon, settings_index
 
@@ -35,6 +36,9 @@ admin.site.login = admin_login
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("manifest.webmanifest", site_views.web_manifest, name="web_manifest"),
+    path("sw.js", site_views.service_worker, name="service_worker"),
+    path("offline/", site_views.offline, name="offline"),
     # Before i18n/: its language switch wraps Django's and saves the choice on the account.
     path("", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -48,5 +52,15 @@ urlpatterns = [
     path("", include("admissions.urls")),
     path("", include("fees.urls")),
     path("", include("conduct.urls")),
+    path("", include("evaluations.urls")),
+    path("", include("library.urls")),
+    path("", include("consultations.urls")),
+    path("", include("petitions.urls")),
     path("", include("reports.urls")),
+    path("", include("cells.urls")),
 ]
+
+handler400 = site_views.bad_request
+handler403 = site_views.permission_denied
+handler404 = site_views.page_not_found
+handler500 = site_views.server_error

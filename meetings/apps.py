@@ -9,4 +9,5 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         # Registers the reminder and nudge kinds with notifications, and connects the
         # receivers that enqueue change notices and absence checks on commit.
-        from meetings import reminders  # noqa: F401
+        # library_entries registers the meetings as a source of the document library.
+        from meetings import library_entries, reminders  # noqa: F401

@@ -21,6 +21,12 @@ def _refresh_rollups(meeting_id: int) -> None:
     _on_commit(rollups_refresh_meeting, meeting_id)
 
 
+def _sync_library(meeting_id: int) -> None:
+    from meetings.tasks import library_sync_meeting
+
+    _on_commit(library_sync_meeting, meeting_id)
+
+
 def roll_call_saved(meeting_id: int) -> None:
     """Refresh the cell's roll-ups; tell the officers about members reaching the absence warning."""
     from meetings.tasks import check_absences
@@ -40,10 +46,12 @@ def meeting_changed(meeting_id: int, *, notify_now: bool = False) -> None:
 
 
 def minutes_changed(meeting_id: int) -> None:
-    """Minutes finished or amended change the compliance figures."""
+    """Minutes finished or amended change the compliance figures and the resolution in the library."""
     _refresh_rollups(meeting_id)
+    _sync_library(meeting_id)
 
 
 def documents_changed(meeting_id: int) -> None:
-    """A document posted or removed changes the "documents on time" figure."""
+    """A document posted or removed changes the "documents on time" figure and the library."""
     _refresh_rollups(meeting_id)
+    _sync_library(meeting_id)

@@ -34,8 +34,9 @@ from meetings.rules import (
     unexcused_months,
 )
 from meetings.services.schedule import same_as_told, told_values
-from members.models import CellMembership, CommitteeSeat, Member, MemberStatus, Role
+from members.models import CellMembership, Member, MemberStatus, Role
 from members.rules import probation_ends
+from members.selectors_tree import upper_level_member_ids
 from notifications import kinds
 from notifications.services.dispatch import DispatchRequest
 
@@ -363,16 +364,15 @@ def _grassroots_committee(cell: Organization) -> Organization | None:
 
 def officers_to_tell(cell: Organization, *, upper_level: bool) -> QuerySet[Member]:
     """The cell's secretary (the deputy when there is none) and, when the upper level is
-    told, the standing committee of the cell's grassroots organisation."""
+    told, the committee member in charge of the cell, or without one the standing committee
+    of the cell's grassroots organisation."""
     today = timezone.localdate()
     roles = list(CellMembership.objects.current(today).filter(
         cell=cell, role__in=[Role.SECRETARY, Role.DEPUTY_SECRETARY]).values_list("member_id", "role"))
     ids = [m for m, role in roles if role == Role.SECRETARY] or [m for m, _ in roles]
     if upper_level:
-        committee = _grassroots_committee(cell)
-        if committee is not None:
-            ids += CommitteeSeat.objects.current(today).filter(
-                organization=committee, body=CommitteeSeat.Body.STANDING_COMMITTEE).values_list("member_id", flat=True)
+        # The standing-committee member in charge of the cell when there is one, else the committee.
+        ids += upper_level_member_ids(cell, _grassroots_committee(cell), today)
     return Member.objects.on_rolls().filter(pk__in=ids)
 
 

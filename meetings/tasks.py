@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import reminders
+from meetings import library_entries, reminders
 from meetings.models import MeetingSeries
 from meetings.services.series import series_generate
 from notifications.services.dispatch import dispatches_create
@@ -62,3 +62,9 @@ def extend_series() -> None:
             series_generate(series=series)
         except ValidationError:
             logger.warning("series %s could not be extended", series_id, exc_info=True)
+
+
+@shared_task(ignore_result=True)
+def library_sync_meeting(meeting_id: int) -> None:
+    """Put the meeting's documents and adopted resolution in the document library; idempotent."""
+    library_entries.meeting_sync(meeting_id)
