@@ -137,7 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: broker and cache ------------------------------------------------------------
 # Broker and cache in separate Redis databases (or servers): a cache's eviction policy must
 # never evict queued tasks. The cache is REDIS_CACHE_URL, else the database after the
-# broker's (redis://host:6379/0 -> /1). The cache is an accelerator: while it is away,
+# broker's (redis://host:6379/0 -> /1; the one before it for /15, the last of Redis's 16 by
+# default). The cache is an accelerator: while it is away,
 # handbook.cache answers from this process's memory (rate limits fail open, sign-in works).
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 REDIS_CACHE_URL = env_url("REDIS_CACHE_URL", ("redis", "rediss"))
@@ -146,7 +147,7 @@ if REDIS_URL and not REDIS_CACHE_URL:
 
     _broker = urlsplit(REDIS_URL)
     _db = int(_broker.path.strip("/") or 0)
-    REDIS_CACHE_URL = urlunsplit(_broker._replace(path=f"/{_db + 1}"))
+    REDIS_CACHE_URL = urlunsplit(_broker._replace(path=f"/{_db + 1 if _db < 15 else _db - 1}"))
 if REDIS_URL:
     CACHES = {
         "default": {
