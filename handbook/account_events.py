@@ -82,4 +82,7 @@ def _tell_owner_of_password_change(sender, user, **kwargs):
 
 @receiver(password_reset, dispatch_uid="handbook.notice_password_reset")
 def _tell_owner_of_password_reset(sender, user, **kwargs):
-    account_change_notice(user=user, event="password_reset")
+    # A printed one-time code from the secretary (members.access_codes) says so; allauth's reset
+    # by email sends no `via`.
+    event = "password_set_with_code" if kwargs.get("via") == "access_code" else "password_reset"
+    account_change_notice(user=user, event=event)

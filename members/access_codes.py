@@ -107,7 +107,7 @@ def access_code_use(*, code: str, password: str, request=None) -> User:
         row.save(update_fields=["used_at"])
         user.set_password(password)
         user.save(update_fields=["password"])
-    password_reset.send(sender=User, request=request, user=user)
+    password_reset.send(sender=User, request=request, user=user, via="access_code")
     return user
 
 

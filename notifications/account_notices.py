@@ -27,6 +27,7 @@ EVENTS = {
     "totp_removed": _("had two-step sign-in (TOTP) turned off"),
     "password_changed": _("had its password changed"),
     "password_reset": _("had its password reset with a link sent by email"),
+    "password_set_with_code": _("had its password set with a printed sign-in code from the cell's secretary"),
 }
 
 

@@ -107,6 +107,10 @@ def test_resetting_with_a_code_revokes_api_tokens_and_tells_the_member(cast, cli
     with django_capture_on_commit_callbacks(execute=True):
         _use(client, issued.printed)
     assert not ApiToken.objects.filter(user=cast.member.user, revoked_at__isnull=True).exists()
+    from notifications.models import Dispatch
+
+    told = Dispatch.objects.filter(kind="account:security_changed", params__user_id=cast.member.user.pk)
+    assert [d.params["event"] for d in told] == ["password_set_with_code"]  # not "a link sent by email"
 
 
 def test_an_officer_with_totp_still_gives_the_second_factor(cast, client, login):
