@@ -10,13 +10,14 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from conduct.models import Discipline
 from evaluations import figures, rules
 from evaluations.models import EvaluationRound, EvaluationScheme, Level, MemberEvaluation, OrganizationEvaluation
-from members.models import Member, MemberStatus
+from members.models import CommitteeSeat, Member, MemberStatus
 
 # (level, weight, score range) of a decided year.
 MEMBER_LEVELS = [(Level.EXCELLENT, 12, (90, 98)), (Level.GOOD, 73, (70, 89)), (Level.COMPLETED, 13, (50, 69)),
@@ -119,19 +120,26 @@ def seed(*, rng, today: dt.date, cells, members, scale: str) -> dict:
                 copy.write_row(row)
                 count += 1
 
+    # Who votes on an organisation's review: a cell's official members, a commune's committee.
+    voters = dict(officials) | {row["organization_id"]: row["n"] for row in (
+        CommitteeSeat.objects.current(today).filter(organization_id__in=communes).values("organization_id")
+        .annotate(n=Count("member_id", distinct=True)))}
     units = []
     for commune in communes:
         for year in years:
             for org_id, levels in [(commune, GRASSROOTS_LEVELS), *((cell, CELL_LEVELS) for cell in cells_of[commune])]:
                 level, score = _level(rng, levels)
                 done = year < today.year
-                step = 3 if done else rng.choices([0, 1, 3], weights=[60, 30, 10])[0]
+                step = 3 if done else rng.choices(range(4), weights=[55, 25, 10, 10])[0]
                 day = dt.date(year, 12, 5) if done else min(today, dt.date(year, 12, 5))
+                base, reviewed = voters.get(org_id, 0), step >= 2
                 units.append(OrganizationEvaluation(
                     public_id=new_id(), round_id=round_of[commune, year], year=year, organization_id=org_id,
                     points=_points(criteria, score) if step else {}, score=score if step else None,
                     self_level=rules.level_for_score(score, scheme) if step else "",
                     self_assessed_at=_aware(day, 9) if step else None,
+                    proposed_level=level if reviewed else "", votes_for=min(base, base // 2 + 1) if reviewed else None,
+                    official_members=base if reviewed else None, reviewed_at=_aware(day, 19) if reviewed else None,
                     level=level if step == 3 else "", decided_at=_aware(day + dt.timedelta(days=10), 9) if step == 3 else None))
     OrganizationEvaluation.objects.bulk_create(units, batch_size=2000)
     # The demo member has this year's self-assessment still to do.

@@ -33,7 +33,7 @@ SELECT e.cell_id, o.path, e.year, 'members', {progress_sql("e")}, e.level, count
 _ORGANIZATIONS_SQL = f"""
 SELECT e.organization_id, o.path, e.year,
        CASE WHEN o.kind IN ({_GRASSROOTS_SQL}) THEN 'grassroots' ELSE 'cells' END,
-       {progress_sql("e", reviewed=False)}, e.level, count(*)
+       {progress_sql("e")}, e.level, count(*)
   FROM evaluations_organizationevaluation e JOIN cells_organization o ON o.id = e.organization_id
  WHERE e.year = ANY(%(years)s) {{nodes}}
  GROUP BY 1, 2, 3, 4, 5, 6

@@ -4,8 +4,9 @@ The criteria form, its 100 points, the score bands and the quota of "excellent" 
 with an effective year (`EvaluationScheme`), inherited down the tree. A grassroots
 organisation opens the year (`EvaluationRound`); each member goes self-assessed → reviewed
 by the cell (a vote) → decided by the grassroots committee; each cell and grassroots
-organisation goes self-assessed → decided by the level above. A decision is final: a change
-is an `EvaluationAmendment`. `EvaluationYear` is the roll-up the dashboards read.
+organisation goes self-assessed → reviewed (a vote of the cell; of the grassroots committee)
+→ decided by the level above. A decision is final: a change is an `EvaluationAmendment`.
+`EvaluationYear` is the roll-up the dashboards read.
 """
 
 import uuid
@@ -115,6 +116,16 @@ class _Steps(models.Model):
     self_assessed_at = models.DateTimeField(null=True, blank=True)
     self_assessed_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL,
                                          related_name="+")
+    # The review and vote: a member's and a cell's by the cell's meeting (the base is its official
+    # members), a grassroots organisation's by its committee (the base is the committee's members).
+    proposed_level = models.CharField(_("level proposed by the cell"), max_length=16, choices=Level.choices,
+                                      blank=True)
+    review_note = models.TextField(_("cell's review"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
+    official_members = models.PositiveSmallIntegerField(_("official members"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     level = models.CharField(_("level decided"), max_length=16, choices=Level.choices, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -134,14 +145,6 @@ class MemberEvaluation(_Steps):
                              verbose_name=_("cell"))
     # What the handbook knew at the self-assessment: meetings, party fees, discipline.
     facts = models.JSONField(default=dict, blank=True)
-    proposed_level = models.CharField(_("level proposed by the cell"), max_length=16, choices=Level.choices,
-                                      blank=True)
-    review_note = models.TextField(_("cell's review"), blank=True)
-    votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
-    official_members = models.PositiveSmallIntegerField(_("official members"), null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
 
     class Meta:
         verbose_name = _("member evaluation")
@@ -157,7 +160,8 @@ class MemberEvaluation(_Steps):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class OrganizationEvaluation(_Steps):
-    """A cell's or the grassroots organisation's own evaluation, decided by the level above."""
+    """A cell's or the grassroots organisation's own evaluation: self-assessed, reviewed with a
+    vote (the cell's meeting; the grassroots committee), decided by the level above."""
 
     organization = models.ForeignKey("cells.Organization", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("organisation"))

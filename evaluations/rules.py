@@ -90,11 +90,17 @@ EVALUATED_STATUSES = (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberSt
 
 # --- The cell's vote -----------------------------------------------------------------------------
 
-def review_vote_refusal(*, votes_for: int, official_members: int) -> str | None:
-    """The cell's proposal stands when the vote passes (members.rules.vote_passes, as a resolution)."""
+def review_vote_refusal(*, votes_for: int, official_members: int, committee: bool = False) -> str | None:
+    """The review's proposal stands when the vote passes (members.rules.vote_passes, as a
+    resolution): counted against a cell's official members, or a grassroots committee's members."""
     if votes_for > official_members:
+        if committee:
+            return _("More votes for than committee members (%(n)s).") % {"n": official_members}
         return _("More votes for than official members (%(n)s).") % {"n": official_members}
     if not vote_passes(votes_for=votes_for, official_members=official_members):
+        if committee:
+            return _("The vote did not pass: %(votes)s of %(n)s committee members voted for; more than half "
+                     "is needed.") % {"votes": votes_for, "n": official_members}
         return _("The vote did not pass: %(votes)s of %(n)s official members voted for; more than half "
                  "is needed.") % {"votes": votes_for, "n": official_members}
     return None
@@ -150,10 +156,10 @@ def progress(*, self_assessed_at, reviewed_at=None, decided_at) -> str:
     return NOT_STARTED
 
 
-def progress_sql(alias: str, *, reviewed: bool = True) -> str:
-    """SQL twin of `progress` over a row `alias` (an organisation evaluation has no review)."""
-    review = f"WHEN {alias}.reviewed_at IS NOT NULL THEN '{REVIEWED}' " if reviewed else ""
-    return (f"(CASE WHEN {alias}.decided_at IS NOT NULL THEN '{DECIDED}' {review}"
+def progress_sql(alias: str) -> str:
+    """SQL twin of `progress` over a row `alias` (a member's or an organisation's evaluation)."""
+    return (f"(CASE WHEN {alias}.decided_at IS NOT NULL THEN '{DECIDED}' "
+            f"WHEN {alias}.reviewed_at IS NOT NULL THEN '{REVIEWED}' "
             f"WHEN {alias}.self_assessed_at IS NOT NULL THEN '{SELF_ASSESSED}' ELSE '{NOT_STARTED}' END)")
 
 

@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from cells.models import Organization
 from evaluations import rules
-from evaluations.models import EvaluationRound, EvaluationYear, MemberEvaluation, OrganizationEvaluation
+from evaluations.models import (
+    EvaluationRound,
+    EvaluationScheme,
+    EvaluationYear,
+    MemberEvaluation,
+    OrganizationEvaluation,
+)
 from members.access import Scope, organizations_overseen
 
 
@@ -97,7 +103,8 @@ def get_organization_evaluation(scope: Scope, public_id) -> OrganizationEvaluati
 
 
 def can_self_assess_organization(scope: Scope, evaluation: OrganizationEvaluation) -> bool:
-    """A cell by its officers; a grassroots committee by a seat on it."""
+    """A cell by its officers; a grassroots committee by a seat on it. The same record the
+    review and vote (the cell's meeting; the committee's)."""
     org = evaluation.organization
     if scope.is_superuser:
         return True
@@ -113,7 +120,7 @@ def can_decide_organization(scope: Scope, evaluation: OrganizationEvaluation) ->
 
 
 def organizations_awaiting_decision(scope: Scope, org: Organization, year: int) -> list[OrganizationEvaluation]:
-    rows = (OrganizationEvaluation.objects.filter(year=year, self_assessed_at__isnull=False, decided_at__isnull=True,
+    rows = (OrganizationEvaluation.objects.filter(year=year, reviewed_at__isnull=False, decided_at__isnull=True,
                                                   organization__path__startswith=org.path)
             .select_related("organization", "round__scheme").order_by("organization__path"))
     return [row for row in rows if can_decide_organization(scope, row)]
@@ -131,6 +138,23 @@ def get_organization_for_committee(scope: Scope, public_id) -> Organization:
     if org is None:
         raise Http404
     return org
+
+
+def get_organization_with_seat(scope: Scope, public_id) -> Organization:
+    """An organisation whose committee the user sits on (not one below it): it alone adopts
+    the criteria form for its subtree."""
+    qs = Organization.objects.filter(public_id=public_id)
+    if not scope.is_superuser:
+        qs = qs.filter(pk__in=[org_id for org_id, _path in scope.oversight])
+    org = qs.first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def schemes_of(org: Organization) -> list[EvaluationScheme]:
+    """The organisation's own forms, the latest first, with their criteria: two queries."""
+    return list(EvaluationScheme.objects.filter(organization=org).prefetch_related("criteria"))
 
 
 def round_of(org: Organization, year: int) -> EvaluationRound | None:

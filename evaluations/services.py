@@ -23,7 +23,7 @@ from evaluations.models import (
     OrganizationEvaluation,
     SchemeCriterion,
 )
-from members.models import CellMembership, MemberStatus, User
+from members.models import CellMembership, CommitteeSeat, MemberStatus, User
 
 
 class OverQuota(ValidationError):
@@ -63,12 +63,27 @@ def scheme_adopt(*, organization: Organization, effective_year: int, name: str, 
                  total_points: int = 100, excellent_from: int = 90, good_from: int = 70, completed_from: int = 50,
                  excellent_quota_percent: int = 20, actor=None) -> EvaluationScheme:
     """An organisation's own form from `effective_year`, for its subtree (rules.scheme_for):
-    (title, maximum points) per criterion, adding up to the total."""
-    if sum(points for _title, points in criteria) != total_points or not criteria:
+    (title, maximum points) per criterion, adding up to the total. A round keeps the form it
+    was opened under, so a year already opened in the subtree cannot take a new form: its
+    evaluations, decided or not, stay scored on the old one."""
+    criteria = [(normalize_text(title).strip(), points) for title, points in criteria]
+    if not criteria or any(not title for title, _points in criteria):
+        raise ValidationError({"criteria": _("Give every criterion a title.")})
+    if any(points < 1 for _title, points in criteria):
+        raise ValidationError({"criteria": _("Every criterion is worth at least 1 point.")})
+    if sum(points for _title, points in criteria) != total_points:
         raise ValidationError({"criteria": _("The criteria must add up to %(total)s points.") % {
             "total": total_points}})
     if not total_points >= excellent_from > good_from > completed_from:
         raise ValidationError({"excellent_from": _("The bands must go down: excellent, good, completed.")})
+    if not 0 <= excellent_quota_percent <= 100:
+        raise ValidationError({"excellent_quota_percent": _("The quota is a percentage from 0 to 100.")})
+    opened = (EvaluationRound.objects.filter(organization__path__startswith=organization.path,
+                                             year__gte=effective_year).order_by("-year").first())
+    if opened is not None:
+        raise ValidationError({"effective_year": _(
+            "The evaluation of %(year)s is already open under the form then in force; a new form can take "
+            "effect from %(next)s.") % {"year": opened.year, "next": opened.year + 1}})
     scheme = EvaluationScheme(organization=organization, effective_year=effective_year,
                               name=normalize_text(name).strip(), total_points=total_points,
                               excellent_from=excellent_from, good_from=good_from, completed_from=completed_from,
@@ -82,7 +97,7 @@ def scheme_adopt(*, organization: Organization, effective_year: int, name: str, 
             "year": effective_year}}) from None
     with audit_context(actor):
         SchemeCriterion.objects.bulk_create([
-            SchemeCriterion(scheme=scheme, order=order, title=normalize_text(title).strip(), max_points=points)
+            SchemeCriterion(scheme=scheme, order=order, title=title, max_points=points)
             for order, (title, points) in enumerate(criteria, start=1)])
     return scheme
 
@@ -302,7 +317,42 @@ def _locked_organization(evaluation: OrganizationEvaluation) -> OrganizationEval
 def organization_self_assess(*, evaluation: OrganizationEvaluation, points: dict[int, int], text: str,
                              actor=None) -> OrganizationEvaluation:
     evaluation = _locked_organization(evaluation)
+    _frozen(evaluation)
+    if evaluation.reviewed_at is not None:
+        raise ValidationError(_("This evaluation is already reviewed."))
     _self_assess(evaluation, points=points, text=text, actor=actor)
+    _refresh(evaluation.organization_id, evaluation.year)
+    return evaluation
+
+
+def review_base(organization: Organization) -> int:
+    """Who votes on an organisation's review: a cell's official members (its meeting), a
+    grassroots organisation's committee members (seats held now)."""
+    if organization.is_cell:
+        return official_members(organization)
+    return CommitteeSeat.objects.current().filter(organization=organization).values("member_id").distinct().count()
+
+
+@transaction.atomic
+def organization_review(*, evaluation: OrganizationEvaluation, proposed_level: str, votes_for: int, note: str = "",
+                        actor=None) -> OrganizationEvaluation:
+    """The cell's meeting (a grassroots organisation: its committee) reviews the organisation's
+    self-assessment and votes on a level to propose; it stands when the vote passes."""
+    evaluation = _locked_organization(evaluation)
+    _frozen(evaluation)
+    if evaluation.self_assessed_at is None:
+        raise ValidationError(_("The organisation has not assessed itself yet."))
+    _check_level(proposed_level)
+    base = review_base(evaluation.organization)
+    refusal = rules.review_vote_refusal(votes_for=votes_for, official_members=base,
+                                        committee=not evaluation.organization.is_cell)
+    if refusal:
+        raise ValidationError({"votes_for": refusal})
+    evaluation.proposed_level = proposed_level
+    evaluation.votes_for, evaluation.official_members = votes_for, base
+    evaluation.review_note = normalize_text(note).strip()
+    evaluation.reviewed_at, evaluation.reviewed_by = timezone.now(), _user(actor)
+    _save(evaluation, actor)
     _refresh(evaluation.organization_id, evaluation.year)
     return evaluation
 
@@ -321,8 +371,8 @@ def organization_decide(*, evaluation: OrganizationEvaluation, level: str, note:
                         confirm_over_quota: bool = False, actor=None) -> OrganizationEvaluation:
     evaluation = _locked_organization(evaluation)
     _frozen(evaluation)
-    if evaluation.self_assessed_at is None:
-        raise ValidationError(_("The organisation has not assessed itself yet."))
+    if evaluation.reviewed_at is None:
+        raise ValidationError(_("This evaluation is not reviewed yet."))
     _check_level(level)
     quota = organization_quota(evaluation, level)
     if quota.exceeded and not confirm_over_quota:

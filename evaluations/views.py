@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from evaluations import rules, selectors, services
-from evaluations.forms import AmendmentForm, DecisionForm, ReviewForm, RoundForm, SelfAssessmentForm, apply_errors
+from evaluations.forms import (
+    AmendmentForm,
+    DecisionForm,
+    ReviewForm,
+    RoundForm,
+    SchemeForm,
+    SelfAssessmentForm,
+    apply_errors,
+)
 from evaluations.models import Level
 from members.access import cells_managed, get_cell_for_viewer, scope_for
 
@@ -60,7 +68,7 @@ def evaluation_detail(request, evaluation_id):
 
 def _progress(evaluation) -> str:
     return rules.progress(self_assessed_at=evaluation.self_assessed_at,
-                          reviewed_at=getattr(evaluation, "reviewed_at", None), decided_at=evaluation.decided_at)
+                          reviewed_at=evaluation.reviewed_at, decided_at=evaluation.decided_at)
 
 
 def _criteria_rows(evaluation) -> list[tuple[str, int, int | None]]:
@@ -206,8 +214,10 @@ def unit_detail(request, evaluation_id):
     return render(request, "evaluations/detail.html", {
         "evaluation": evaluation, "criteria": _criteria_rows(evaluation), "progress": _progress(evaluation),
         "amendments": list(evaluation.amendments.select_related("amended_by")),
-        "can_self_assess": selectors.can_self_assess_organization(scope, evaluation) and evaluation.decided_at is None,
-        "can_decide": selectors.can_decide_organization(scope, evaluation) and evaluation.self_assessed_at is not None
+        "can_self_assess": selectors.can_self_assess_organization(scope, evaluation) and evaluation.reviewed_at is None,
+        "can_review_unit": selectors.can_self_assess_organization(scope, evaluation)
+        and evaluation.self_assessed_at is not None and evaluation.decided_at is None,
+        "can_decide": selectors.can_decide_organization(scope, evaluation) and evaluation.reviewed_at is not None
         and evaluation.decided_at is None,
         "can_amend": selectors.can_decide_organization(scope, evaluation) and evaluation.decided_at is not None,
         "is_member": False,
@@ -233,7 +243,37 @@ def unit_self(request, evaluation_id):
             return redirect("unit_evaluation_detail", evaluation_id=evaluation.public_id)
     return render(request, "evaluations/self_form.html", {
         "evaluation": evaluation, "form": form, "facts": None, "scheme": scheme,
-        "subject": evaluation.organization.name, "closed": evaluation.decided_at is not None,
+        "subject": evaluation.organization.name, "closed": evaluation.reviewed_at is not None,
+    })
+
+
+@login_required
+def unit_review(request, evaluation_id):
+    """The cell's meeting (a grassroots organisation: its committee) reviews the organisation's
+    self-assessment and votes on the level to propose; the member flow's form and vote rule."""
+    scope = scope_for(request.user)
+    evaluation = selectors.get_organization_evaluation(scope, evaluation_id)
+    if (not selectors.can_self_assess_organization(scope, evaluation) or evaluation.decided_at
+            or not evaluation.self_assessed_at):
+        raise Http404
+    initial = {"proposed_level": evaluation.proposed_level or evaluation.self_level, "votes_for": evaluation.votes_for,
+               "note": evaluation.review_note}
+    form = ReviewForm(request.POST or None, initial=initial)
+    is_cell = evaluation.organization.is_cell
+    if not is_cell:
+        form.fields["proposed_level"].label = _("Level proposed by the committee")
+        form.fields["note"].label = _("Committee's review")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_review(evaluation=evaluation, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The review of %(name)s is recorded.") % {"name": evaluation.organization.name})
+            return redirect("unit_evaluation_detail", evaluation_id=evaluation.public_id)
+    return render(request, "evaluations/unit_review_form.html", {
+        "evaluation": evaluation, "form": form, "criteria": _criteria_rows(evaluation), "is_cell": is_cell,
+        "base": services.review_base(evaluation.organization), "is_member": False,
     })
 
 
@@ -242,7 +282,7 @@ def unit_decide(request, evaluation_id):
     scope = scope_for(request.user)
     evaluation = selectors.get_organization_evaluation(scope, evaluation_id)
     if (not selectors.can_decide_organization(scope, evaluation) or evaluation.decided_at
-            or not evaluation.self_assessed_at):
+            or not evaluation.reviewed_at):
         raise Http404  # nothing to decide (yet, or any more)
     return _decide(request, evaluation, decide=services.organization_decide, quota=services.organization_quota,
                    back=redirect("unit_evaluation_detail", evaluation_id=evaluation.public_id),
@@ -258,6 +298,31 @@ def unit_amend(request, evaluation_id):
         raise Http404
     return _amend(request, evaluation, amend=services.organization_amend, subject=evaluation.organization.name,
                   back=redirect("unit_evaluation_detail", evaluation_id=evaluation.public_id))
+
+
+# --- The criteria form ---------------------------------------------------------------------------
+
+@login_required
+def evaluation_scheme(request, org_id):
+    """The organisation's committee adjusts the criteria form for its subtree from a year on;
+    the form in force (its own or inherited from above) is shown beside it."""
+    scope = scope_for(request.user)
+    org = selectors.get_organization_with_seat(scope, org_id)
+    year = selectors.default_year() + 1
+    in_force = rules.scheme_for(org, year)
+    form = SchemeForm(request.POST or None, initial=SchemeForm.initial_from(in_force, year))
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme = services.scheme_adopt(organization=org, actor=request.user, **form.adoption())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The form “%(name)s” is in force from %(year)s for %(org)s and below.") % {
+                "name": scheme.name, "year": scheme.effective_year, "org": org.name})
+            return redirect("evaluation_scheme", org_id=org.public_id)
+    return render(request, "evaluations/scheme_form.html", {
+        "org": org, "year": year, "in_force": in_force, "form": form, "own": selectors.schemes_of(org),
+    })
 
 
 # --- The committee ------------------------------------------------------------------------------
@@ -287,6 +352,7 @@ def evaluation_org(request, org_id):
     return render(request, "evaluations/committee.html", {
         "org": org, "year": year, "round": evaluation_round, "form": form, "figures": this_year, "last": last_year,
         "units": units, "awaiting": selectors.awaiting_decision(scope, org, year),
+        "can_adjust_scheme": scope.is_superuser or any(org_id == org.pk for org_id, _path in scope.oversight),
         "units_awaiting": selectors.organizations_awaiting_decision(scope, org, year),
         "own": own, "own_progress": _progress(own) if own else None,
         "late": bool(evaluation_round and rules.is_late(deadline=evaluation_round.deadline, decided_at=None,

@@ -13,7 +13,7 @@ register = template.Library()
 PROGRESS_LABELS = {
     rules.NOT_STARTED: _("Not started"),
     rules.SELF_ASSESSED: _("Self-assessed"),
-    rules.REVIEWED: _("Reviewed by the cell"),
+    rules.REVIEWED: _("Reviewed and voted"),
     rules.DECIDED: _("Decided"),
 }
 PILLS = {Level.EXCELLENT: "pill-ok", Level.GOOD: "pill-ok", Level.COMPLETED: "pill-warn",

@@ -65,6 +65,17 @@ def test_a_member_is_evaluated_from_self_assessment_to_decision_and_the_cell_too
         field.fill(str(points))
     page.locator("main form button[type=submit]").click()
     page.goto(page.base_url + reverse("evaluation_cell", args=[tree.a1.public_id, year]))
+    # ... then its meeting reviews that self-assessment and votes on the level to propose.
+    page.get_by_role("link", name="Chi bộ nhận xét, biểu quyết").click()
+    page.check("input[name=proposed_level][value=good]")
+    page.locator("input[name=votes_for]").fill("2")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("form .errorlist")).to_contain_text("2 trên 4")  # four official members: not passed
+    expect(page.locator("input[name=votes_for]")).to_have_value("2")
+    page.locator("input[name=votes_for]").fill("3")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-steps]")).to_contain_text("3 trên 4 đảng viên chính thức tán thành")
+    page.goto(page.base_url + reverse("evaluation_cell", args=[tree.a1.public_id, year]))
     screenshot(page, "evaluation-cell")
 
     # The commune committee decides: over the quota, it is warned with the counts and confirms.
@@ -89,6 +100,18 @@ def test_a_member_is_evaluated_from_self_assessment_to_decision_and_the_cell_too
     assert OrganizationEvaluation.objects.get(organization=tree.a1, year=year).level == "good"
     page.goto(page.base_url + reverse("evaluation_org", args=[tree.commune_a.public_id]) + f"?year={year}")
     screenshot(page, "evaluation-committee")
+    # The commune's criteria form for next year: the national form to start from, a wrong total refused.
+    page.get_by_role("link", name="Bộ tiêu chí đánh giá").click()
+    expect(page.locator("[data-in-force]")).to_contain_text("mẫu chung toàn quốc")
+    page.locator("input[name=name]").fill("Tiêu chí của xã An Phú")
+    page.locator("input[name=points_1]").fill("25")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".form-errors")).to_contain_text("phải cộng lại đủ 100 điểm")
+    expect(page.locator("input[name=points_1]")).to_have_value("25")
+    page.locator("input[name=points_2]").fill("15")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-own-schemes]")).to_contain_text("Tiêu chí của xã An Phú")
+    screenshot(page, "evaluation-criteria-form")
 
     # The member sees the decision in their history.
     _as(page, "dangvien")

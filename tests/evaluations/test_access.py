@@ -15,6 +15,7 @@ def reviewed(cast, opened):
     services.member_review(evaluation=evaluation, proposed_level="good", votes_for=2)
     unit = unit_evaluation_of(cast.tree.a1)
     services.organization_self_assess(evaluation=unit, points=points_for(opened, 80), text="")
+    services.organization_review(evaluation=unit, proposed_level="good", votes_for=2)
     return evaluation
 
 
@@ -27,6 +28,7 @@ def _pages(cast, evaluation, unit):
         reverse("evaluation_cell", args=[cast.tree.a1.public_id, YEAR]),
         reverse("unit_evaluation_detail", args=[unit.public_id]),
         reverse("unit_evaluation_self", args=[unit.public_id]),
+        reverse("unit_evaluation_review", args=[unit.public_id]),
         reverse("unit_evaluation_decide", args=[unit.public_id]),
         reverse("unit_evaluation_amend", args=[unit.public_id]),
         reverse("evaluation_amend", args=[evaluation.public_id]),
@@ -78,7 +80,27 @@ def test_the_commune_committee_decides_members_and_cells_but_not_its_own(cast, r
     assert client.get(reverse("unit_evaluation_decide", args=[own.public_id])).status_code == 404
     assert login(cast.orgcom).get(reverse("unit_evaluation_decide", args=[own.public_id])).status_code == 404  # not assessed
     services.organization_self_assess(evaluation=own, points=points_for(own.round, 90), text="")
+    assert login(cast.orgcom).get(reverse("unit_evaluation_decide", args=[own.public_id])).status_code == 404  # not reviewed
+    assert login(cast.orgcom).get(reverse("unit_evaluation_review", args=[own.public_id])).status_code == 404
+    response = login(cast.committee).post(reverse("unit_evaluation_review", args=[own.public_id]),
+                                          {"proposed_level": "good", "votes_for": 1, "note": ""})
+    assert response.status_code == 302
     assert login(cast.orgcom).get(reverse("unit_evaluation_decide", args=[own.public_id])).status_code == 200
+
+
+def test_the_cell_officers_record_their_cell_meeting_review_with_the_vote(cast, opened, login):
+    unit = unit_evaluation_of(cast.tree.a1)
+    services.organization_self_assess(evaluation=unit, points=points_for(opened, 80), text="")
+    url = reverse("unit_evaluation_review", args=[unit.public_id])
+    for who in (cast.outsider, cast.member, cast.committee):
+        assert login(who).get(url).status_code == 404
+    client = login(cast.secretary)
+    refused = client.post(url, {"proposed_level": "good", "votes_for": 1, "note": "Chưa đạt"})
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "1 trên 2" in page and "Chưa đạt" in page
+    assert client.post(url, {"proposed_level": "good", "votes_for": 2, "note": ""}).status_code == 302
+    detail = client.get(reverse("unit_evaluation_detail", args=[unit.public_id])).content.decode()
+    assert "2 trên 2 đảng viên chính thức tán thành" in detail
 
 
 def test_a_decided_evaluation_is_amended_only_by_the_deciding_committee(cast, opened, login):

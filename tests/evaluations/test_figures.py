@@ -28,7 +28,11 @@ def decided(cast, opened, django_capture_on_commit_callbacks):
         walk(cast, cast.committee, score=40, proposed="not_completed")
         unit = unit_evaluation_of(cast.tree.a1)
         services.organization_self_assess(evaluation=unit, points=points_for(opened, 85), text="")
+        services.organization_review(evaluation=unit, proposed_level="good", votes_for=2)
         services.organization_decide(evaluation=unit, level="good")
+        own = unit_evaluation_of(cast.tree.commune_a)  # reviewed by its committee, not decided yet
+        services.organization_self_assess(evaluation=own, points=points_for(opened, 85), text="")
+        services.organization_review(evaluation=own, proposed_level="good", votes_for=1)
     return cast
 
 
@@ -39,6 +43,7 @@ def test_each_step_refreshes_the_figures_of_the_chain(decided):
         assert (row.members_expected, row.members_decided, row.members_good, row.members_completed,
                 row.members_not_completed) == (4, 3, 1, 1, 1)
         assert (row.cells_expected, row.cells_decided, row.cells_good, row.grassroots_expected) == (2, 1, 1, 1)
+        assert (row.grassroots_self_assessed, row.grassroots_reviewed, row.grassroots_decided) == (0, 1, 0)
     assert EvaluationYear.objects.get(organization=decided.tree.a1, year=YEAR).members_expected == 2
 
 

@@ -114,14 +114,39 @@ def test_an_amendment_records_who_when_why_and_the_levels(cast, opened):
     assert EvaluationAmendment.objects.count() == 1
 
 
-def test_an_organisation_is_self_assessed_then_decided_by_the_level_above(cast, opened):
+def test_a_cell_is_self_assessed_reviewed_by_its_meeting_then_decided_by_the_level_above(cast, opened):
     unit = unit_evaluation_of(cast.tree.a1)
     with pytest.raises(ValidationError, match="not assessed itself"):
-        services.organization_decide(evaluation=unit, level="good")
+        services.organization_review(evaluation=unit, proposed_level="good", votes_for=2)
     services.organization_self_assess(evaluation=unit, points=points_for(opened, 85), text="", actor=cast.secretary.user)
+    with pytest.raises(ValidationError, match="not reviewed"):
+        services.organization_decide(evaluation=unit, level="good")
+    with pytest.raises(ValidationError, match="did not pass: 1 of 2"):
+        services.organization_review(evaluation=unit, proposed_level="good", votes_for=1)
+    services.organization_review(evaluation=unit, proposed_level="good", votes_for=2, note="Nhất trí",
+                                 actor=cast.secretary.user)
+    with pytest.raises(ValidationError, match="already reviewed"):
+        services.organization_self_assess(evaluation=unit, points=points_for(opened, 95), text="")
     services.organization_decide(evaluation=unit, level="good", actor=cast.committee.user)
     unit.refresh_from_db()
     assert (unit.level, unit.self_level, unit.decided_by) == ("good", "good", cast.committee.user)
+    assert (unit.proposed_level, unit.votes_for, unit.official_members, unit.review_note, unit.reviewed_by) == (
+        "good", 2, 2, "Nhất trí", cast.secretary.user)
+    assert unit.self_assessed_at <= unit.reviewed_at <= unit.decided_at
+
+
+def test_a_grassroots_organisation_is_reviewed_by_its_committee_counted_against_its_members(cast, opened):
+    own = unit_evaluation_of(cast.tree.commune_a)
+    services.organization_self_assess(evaluation=own, points=points_for(opened, 88), text="", actor=cast.committee.user)
+    assert services.review_base(cast.tree.commune_a) == 1  # one seat on commune A's committee
+    with pytest.raises(ValidationError, match="More votes for than committee members"):
+        services.organization_review(evaluation=own, proposed_level="good", votes_for=2)
+    services.organization_review(evaluation=own, proposed_level="good", votes_for=1, actor=cast.committee.user)
+    services.organization_decide(evaluation=own, level="good", actor=cast.orgcom.user)
+    own.refresh_from_db()
+    assert (own.official_members, own.reviewed_by, own.decided_by) == (1, cast.committee.user, cast.orgcom.user)
+    events = OrganizationEvaluation.pgh_event_model.objects.filter(pgh_obj_id=own.pk)
+    assert events.count() >= 4  # inserted, self-assessed, reviewed, decided
 
 
 def test_every_step_is_audited(cast, opened):
