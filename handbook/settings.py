@@ -252,6 +252,14 @@ HANDBOOK_SMS_TYPE = env_str("HANDBOOK_SMS_TYPE", "2")
 HANDBOOK_SMS_UNICODE = env_bool("HANDBOOK_SMS_UNICODE", True)
 HANDBOOK_SMS_TIMEOUT = env_int("HANDBOOK_SMS_TIMEOUT", 10, minimum=1, maximum=60)
 
+# --- Zalo OA template messages (notifications.transports.zalo: ZNS over HTTP) ----------
+# The channel exists only with an access token and at least one approved template.
+HANDBOOK_ZALO_URL = env_str("HANDBOOK_ZALO_URL", "https://business.openapi.zalo.me/message/template")
+HANDBOOK_ZALO_ACCESS_TOKEN = env_str("HANDBOOK_ZALO_ACCESS_TOKEN", "")
+# kind=template id, comma-separated: "meeting_reminder=283713,meeting_cancelled=283714".
+HANDBOOK_ZALO_TEMPLATES = dict(item.split("=", 1) for item in env_list("HANDBOOK_ZALO_TEMPLATES", []))
+HANDBOOK_ZALO_TIMEOUT = env_int("HANDBOOK_ZALO_TIMEOUT", 10, minimum=1, maximum=60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

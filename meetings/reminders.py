@@ -544,12 +544,14 @@ def _badge_context(params: dict) -> dict | None:
 
 def register_kinds() -> None:
     email = "meetings/email/"
-    kinds.register(REMINDER, template=email + "reminder", recipients=_meeting_recipients, context=_reminder_context)
+    kinds.register(REMINDER, template=email + "reminder", recipients=_meeting_recipients, context=_reminder_context,
+                   reminder=True)
     kinds.register(POSTPONED, template=email + "postponed", recipients=_meeting_recipients,
-                   context=_postponed_context)
+                   context=_postponed_context, reminder=True)
     kinds.register(CANCELLED, template=email + "cancelled", recipients=_meeting_recipients,
-                   context=_cancelled_context)
-    kinds.register(CHANGED, template=email + "changed", recipients=_meeting_recipients, context=_changed_context)
+                   context=_cancelled_context, reminder=True)
+    kinds.register(CHANGED, template=email + "changed", recipients=_meeting_recipients, context=_changed_context,
+                   reminder=True)
     kinds.register(NUDGE_SCHEDULE, template=email + "nudge-schedule", recipients=_cell_officers,
                    context=_schedule_context)
     kinds.register(NUDGE_DOCUMENTS, template=email + "nudge-documents",

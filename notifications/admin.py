@@ -66,5 +66,5 @@ class BadAddressAdmin(admin.ModelAdmin):
 
 @admin.register(ChannelPreference)
 class ChannelPreferenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["user", "channel", "enabled", "updated_at"]
+    list_display = ["user", "channel", "enabled", "reminders_only", "updated_at"]
     raw_id_fields = ["user"]

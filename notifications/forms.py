@@ -24,11 +24,19 @@ class NotificationSettingsForm(forms.Form):
                 help_text=address or _("No address on file: ask your cell's secretary to add one."),
                 disabled=not address,
             )
+            self.fields[f"reminders_only_{channel}"] = forms.BooleanField(
+                label=_("Only meeting reminders and changes"), required=False, disabled=not address,
+            )
             self.channel_names.append((channel, name))
 
     def channel_values(self) -> dict[str, bool]:
         return {channel: bool(self.cleaned_data.get(name)) for channel, name in self.channel_names
                 if not self.fields[name].disabled}
 
+    def reminders_only_values(self) -> dict[str, bool]:
+        return {channel: bool(self.cleaned_data.get(f"reminders_only_{channel}"))
+                for channel, name in self.channel_names if not self.fields[name].disabled}
+
     def channel_fields(self):
-        return [self[name] for _, name in self.channel_names]
+        """(the channel's box, its "only meeting reminders" box) for each channel."""
+        return [(self[name], self[f"reminders_only_{channel}"]) for channel, name in self.channel_names]

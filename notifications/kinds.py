@@ -26,6 +26,9 @@ class Kind:
     # (params, member) -> the members told when no channel reached `member` (None: the
     # secretary and deputy of the member's home cell, notifications.undelivered).
     told: Callable[[dict, object], QuerySet] | None = None
+    # A reminder of a meeting or a change to it: all a member who chose "only reminders" on a
+    # channel gets there.
+    reminder: bool = False
 
 
 _KINDS: dict[str, Kind] = {}
@@ -33,8 +36,9 @@ _KINDS: dict[str, Kind] = {}
 
 def register(name: str, *, template: str, recipients: Callable[[dict], QuerySet],
              context: Callable[[dict], dict | None], channels: tuple[str, ...] | None = None,
-             told: Callable[[dict, object], QuerySet] | None = None) -> Kind:
-    kind = Kind(name=name, template=template, recipients=recipients, context=context, channels=channels, told=told)
+             told: Callable[[dict, object], QuerySet] | None = None, reminder: bool = False) -> Kind:
+    kind = Kind(name=name, template=template, recipients=recipients, context=context, channels=channels, told=told,
+                reminder=reminder)
     _KINDS[name] = kind  # registering again (a reloaded module) replaces the entry
     return kind
 
@@ -44,6 +48,12 @@ def get(name: str) -> Kind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"no notification kind {name!r} is registered") from None
+
+
+def is_reminder(name: str) -> bool:
+    """Is `name` a registered reminder kind (an unknown kind is not)?"""
+    kind = _KINDS.get(name)
+    return kind is not None and kind.reminder
 
 
 def registered() -> list[str]:

@@ -175,11 +175,14 @@ class Notification(models.Model):
 
 
 class ChannelPreference(models.Model):
-    """A user's choice for one optional channel; no row means the channel's default (on)."""
+    """A user's choice for one optional channel; no row means the channel's default
+    (`Transport.default_on`: email on, SMS off)."""
 
     user = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="channel_preferences")
     channel = models.CharField(_("channel"), max_length=20)
     enabled = models.BooleanField(_("on"), default=True)
+    # On for the kinds registered as reminders only (kinds.Kind.reminder), not other notices.
+    reminders_only = models.BooleanField(_("only reminders"), default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,7 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
@@ -19,14 +20,27 @@ class Rendered:
     html: str
 
 
-def render_message(template: str, context: dict, *, language: str, html: bool = True) -> Rendered:
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_message(template: str, context: dict, *, language: str, html: bool = True,
+                   short: bool = False) -> Rendered:
     """Render <template>-subject.txt, -body.txt and (for email) -body.html.
 
     The text templates turn autoescaping off themselves; the subject is folded to one line.
     The context says the channel: an email greets and signs, an inbox message does not.
+    A short-text channel (SMS) gets <template>-sms.txt as its text, one line, or the subject
+    when the kind has no such template.
     """
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}-subject.txt", context).split())
+        subject = _one_line(render_to_string(f"{template}-subject.txt", context))
+        if short:
+            try:
+                sms = get_template(f"{template}-sms.txt")
+            except TemplateDoesNotExist:
+                return Rendered(subject=subject, text=subject, html="")
+            return Rendered(subject=subject, text=_one_line(sms.render(context)), html="")
         # Optional lines leave blank runs behind; one blank line between paragraphs is enough.
         text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", render_to_string(f"{template}-body.txt", context)).strip() + "\n"
         body_html = render_to_string(f"{template}-body.html", context) if html else ""

@@ -35,10 +35,12 @@ def member_of(user) -> Member | None:
     return Member.objects.select_related("user").filter(user_id=user.pk).first()
 
 
-def channel_choices(user) -> dict[str, bool]:
-    """Every optional channel and whether the user wants it (on unless turned off)."""
-    saved = dict(ChannelPreference.objects.filter(user_id=user.pk).values_list("channel", "enabled"))
-    return {cls.channel: saved.get(cls.channel, True) for cls in optional_channels()}
+def channel_choices(user) -> dict[str, tuple[bool, bool]]:
+    """Every optional channel: (does the user want it, only reminders on it?); the channel's
+    default until they choose (email on, SMS off; every message)."""
+    saved = {channel: (enabled, only) for channel, enabled, only in
+             ChannelPreference.objects.filter(user_id=user.pk).values_list("channel", "enabled", "reminders_only")}
+    return {cls.channel: saved.get(cls.channel, (cls.default_on, False)) for cls in optional_channels()}
 
 
 def member_addresses(member: Member) -> dict[str, str]:

@@ -92,14 +92,16 @@ def notification_settings(request):
     user = request.user
     member = selectors.member_of(user)
     addresses = selectors.member_addresses(member) if member else {"email": (user.email or "").lower()}
-    channels = [(cls.channel, cls.label, addresses.get(cls.channel, "")) for cls in optional_channels()]
+    channels = [(cls.channel, cls.label, cls().shown(addresses.get(cls.channel, ""))) for cls in optional_channels()]
     choices = selectors.channel_choices(user)
-    initial = {"language": user.language, **{f"channel_{c}": on for c, on in choices.items()}}
+    initial = {"language": user.language, **{f"channel_{c}": on for c, (on, _only) in choices.items()},
+               **{f"reminders_only_{c}": only for c, (_on, only) in choices.items()}}
     form = NotificationSettingsForm(request.POST or None, channels=channels, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             preference_services.preferences_update(
                 user=user, channels=form.channel_values(), language=form.cleaned_data["language"],
+                reminders_only=form.reminders_only_values(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -371,7 +371,7 @@ class _Contents:
                     kinds.get(delivery.kind).template,
                     {**shared, "recipient_name": NAME_SLOT, "channel": transport.channel,
                      "site_url": settings.SITE_URL, "settings_url": self.settings_url},
-                    language=language, html=transport.renders_html,
+                    language=language, html=transport.renders_html, short=transport.short_text,
                 )
             except (DatabaseError, SoftTimeLimitExceeded):
                 raise
@@ -386,13 +386,20 @@ class _Contents:
 
 def _prepare(transport: Transport, deliveries: list[Delivery], contents: _Contents):
     """Render each message; set aside what is no longer needed or cannot be sent."""
-    disabled = set()
+    disabled: set[tuple[int | None, str]] = set()  # (user, kind) not wanted on this channel
     if transport.optional:
         user_ids = {d.member.user_id for d in deliveries if d.member.user_id}
-        disabled = set(
-            ChannelPreference.objects.filter(user_id__in=user_ids, channel=transport.channel, enabled=False)
-            .values_list("user_id", flat=True)
-        )
+        chosen = {
+            user_id: (enabled, reminders_only) for user_id, enabled, reminders_only in
+            ChannelPreference.objects.filter(user_id__in=user_ids, channel=transport.channel)
+            .values_list("user_id", "enabled", "reminders_only")
+        }
+        # No choice is the channel's default; a member without an account has no choice.
+        here = {d.kind for d in deliveries}
+        for user_id in {*user_ids, None}:
+            enabled, reminders_only = chosen.get(user_id, (transport.default_on, False))
+            disabled |= {(user_id, kind) for kind in here
+                         if not enabled or (reminders_only and not kinds.is_reminder(kind))}
     addresses = {d.pk: transport.address(d.member) for d in deliveries}
     bad = {
         row.address: row for row in
@@ -401,7 +408,7 @@ def _prepare(transport: Transport, deliveries: list[Delivery], contents: _Conten
     messages, skipped, refused, broken = [], [], [], []
     for delivery in deliveries:
         address, member = addresses[delivery.pk], delivery.member
-        if member.user_id in disabled:
+        if (member.user_id, delivery.kind) in disabled:
             skipped.append(_Outcome(delivery, address, "the member turned this channel off"))
             continue
         if not address:
@@ -426,7 +433,7 @@ def _prepare(transport: Transport, deliveries: list[Delivery], contents: _Conten
             delivery_id=delivery.pk, kind=delivery.kind, channel=delivery.channel, address=address,
             language=language, user_id=member.user_id, subject=rendered.subject,
             text=rendered.text, html=rendered.html, link=shared.get("link", ""),
-            message_id=_message_id(delivery),
+            message_id=_message_id(delivery), recipient_name=member.full_name,
         ))
     return messages, skipped, refused, broken
 

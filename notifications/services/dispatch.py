@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from common.audit import audit_context
@@ -87,9 +87,15 @@ def dispatches_create(*, requests: Iterable[DispatchRequest], now: dt.datetime |
     return ids
 
 
-def _not_turned_off(members: QuerySet, channel: str) -> QuerySet:
-    turned_off = ChannelPreference.objects.filter(user_id=OuterRef("user_id"), channel=channel, enabled=False)
-    return members.filter(~Exists(turned_off))
+def _wanted(members: QuerySet, transport, kind: kinds.Kind) -> QuerySet:
+    """The members who did not turn the channel off, or (a channel off by default) who
+    turned it on; for a kind that is not a reminder, not those who chose "only reminders"."""
+    choices = ChannelPreference.objects.filter(user_id=OuterRef("user_id"), channel=transport.channel)
+    if transport.default_on:
+        refused = Q(enabled=False) if kind.reminder else Q(enabled=False) | Q(reminders_only=True)
+        return members.filter(~Exists(choices.filter(refused)))
+    wanted = Q(enabled=True) if kind.reminder else Q(enabled=True, reminders_only=False)
+    return members.filter(Exists(choices.filter(wanted)))
 
 
 def _recipient_queries(dispatch: Dispatch) -> list[tuple[str, list]]:
@@ -98,11 +104,11 @@ def _recipient_queries(dispatch: Dispatch) -> list[tuple[str, list]]:
     members = kind.recipients(dispatch.params)
     queries = []
     for transport in transports():
-        if kind.channels is not None and transport.channel not in kind.channels:
+        if (kind.channels is not None and transport.channel not in kind.channels) or not transport.carries(kind.name):
             continue
         reachable = transport.recipients(members)
         if transport.optional:
-            reachable = _not_turned_off(reachable, transport.channel)
+            reachable = _wanted(reachable, transport, kind)
         try:
             sql, params = reachable.order_by().values_list("id", flat=True).query.sql_with_params()
         except EmptyResultSet:  # nobody to reach (e.g. a cell without a secretary)

@@ -21,16 +21,22 @@ def user_language_set(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-def preferences_update(*, user: User, channels: dict[str, bool], language: str) -> None:
-    """Save which optional channels the user wants and the language of their messages."""
+def preferences_update(*, user: User, channels: dict[str, bool], language: str,
+                       reminders_only: dict[str, bool] | None = None) -> None:
+    """Save which optional channels the user wants (on a channel in `reminders_only`, only
+    reminders or every message) and the language of their messages."""
+    reminders_only = reminders_only or {}
     known = {cls.channel for cls in optional_channels()}
-    unknown = set(channels) - known
+    unknown = (set(channels) | set(reminders_only)) - known
     if unknown:
         raise ValidationError(_("Unknown channel: %(channels)s") % {"channels": ", ".join(sorted(unknown))})
     user_language_set(user=user, language=language)
     with audit_context(user):
         for channel, enabled in channels.items():
-            ChannelPreference.objects.update_or_create(user=user, channel=channel, defaults={"enabled": enabled})
+            defaults = {"enabled": enabled}
+            if channel in reminders_only:
+                defaults["reminders_only"] = reminders_only[channel]
+            ChannelPreference.objects.update_or_create(user=user, channel=channel, defaults=defaults)
 
 
 @transaction.atomic

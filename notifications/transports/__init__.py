@@ -3,6 +3,7 @@
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
 from notifications.transports.base import Message, Transport, TransportError
@@ -10,6 +11,8 @@ from notifications.transports.base import Message, Transport, TransportError
 DEFAULT_TRANSPORTS = [
     "notifications.transports.inapp.InAppTransport",
     "notifications.transports.email.EmailTransport",
+    "notifications.transports.sms.SmsTransport",
+    "notifications.transports.zalo.ZaloTransport",
 ]
 
 __all__ = ["Message", "Transport", "TransportError", "transport", "transports"]
@@ -18,8 +21,16 @@ __all__ = ["Message", "Transport", "TransportError", "transport", "transports"]
 @cache
 def _classes() -> dict[str, type[Transport]]:
     paths = getattr(settings, "NOTIFICATIONS_TRANSPORTS", DEFAULT_TRANSPORTS)
-    classes = [import_string(path) for path in paths]
+    classes = [cls for cls in (import_string(path) for path in paths) if cls.configured()]
     return {cls.channel: cls for cls in classes}
+
+
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if setting == "NOTIFICATIONS_TRANSPORTS" or setting.startswith("HANDBOOK_ZALO_"):
+        _classes.cache_clear()  # tests that configure a channel
+
+
+setting_changed.connect(_settings_changed)
 
 
 def transports() -> list[Transport]:

@@ -25,6 +25,8 @@ class Message:
     # Stable per ledger row: a copy re-sent after a crash carries the same id, so mail
     # clients and providers show the member one message.
     message_id: str
+    # For channels that fill a provider's template with named parameters (Zalo).
+    recipient_name: str = ""
 
 
 class TransportError(Exception):
@@ -53,6 +55,20 @@ class Transport:
     transactional: bool = False
     # Does the channel carry the HTML body (email) or only subject and text (in-app, SMS)?
     renders_html: bool = False
+    # Is it on for a member who never chose (email), or only for those who turned it on (SMS)?
+    default_on: bool = True
+    # Does it carry a short text (`<template>-sms.txt`, else the subject) instead of the body?
+    short_text: bool = False
+
+    @classmethod
+    def configured(cls) -> bool:
+        """Can this channel send on this site (its credentials are set)? If not, it is left
+        out: no ledger rows, no choice in the settings."""
+        return True
+
+    def carries(self, kind: str) -> bool:
+        """Does this channel carry messages of `kind` (a provider may need a template per kind)?"""
+        return True
 
     def recipients(self, members: QuerySet) -> QuerySet:
         """The members of `members` this channel can reach."""
@@ -61,6 +77,10 @@ class Transport:
     def address(self, member) -> str:
         """Where this member is reached on this channel, or "" if nowhere."""
         raise NotImplementedError
+
+    def shown(self, address: str) -> str:
+        """The address as the member reads it on their settings page."""
+        return address
 
     def close(self) -> None:
         """Called after a batch, whatever happened (a transport may keep a connection open
