@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.models import AdmissionPlan, Candidate, ProbationReview, Step
 from admissions.uploads import ACCEPT_ATTRIBUTE
-from members.forms import DateInput
+from common.forms import DateInput
 from members.rules import AdmissionCategory
 
 

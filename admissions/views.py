@@ -26,12 +26,12 @@ from admissions.forms import (
 from admissions.imports import run_import
 from admissions.models import AdmissionPlan, CandidateDocument, ProbationReview, Step
 from admissions.uploads import download_filename
+from common.forms import apply_errors
 from common.numbers import format_percent
 from common.text import positive_int
 from members import rules
 from members.access import can_manage_cell, get_cell_for_manager, scope_for
 from members.rules import AdmissionCategory
-from members.views.common import apply_errors
 
 IMPORT_SALT = "admissions.import"
 

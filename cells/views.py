@@ -28,10 +28,10 @@ from cells.forms import (
     SeatForm,
     SettingsForm,
     SplitForm,
-    apply_errors,
 )
 from cells.models import Organization, OrganizationChange
 from cells.selectors import organization_ancestors, organization_settings
+from common.forms import apply_errors
 from members import selectors_tree, services_tree
 from members.access import (
     get_organization_for_tree,

@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.forms import apply_errors
 from conduct import imports, selectors
-from conduct.forms import BadgeForm, CommendationForm, DisciplineForm, ImportForm, apply_errors
+from conduct.forms import BadgeForm, CommendationForm, DisciplineForm, ImportForm
 from conduct.models import Commendation, Discipline
 from conduct.rules import badge_occasion, badge_years, is_presentation_date
 from conduct.services import badge_present, commendation_record, discipline_record

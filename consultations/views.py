@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.forms import apply_errors
 from consultations import pages, rules, selectors
 from consultations.document import render_pdf
-from consultations.forms import CommentForm, PublishForm, apply_errors
+from consultations.forms import CommentForm, PublishForm
 from consultations.models import Consultation
 from consultations.services import PointChoice, comment_add, comment_edit, consultation_publish, summary_save
 from members.access import scope_for

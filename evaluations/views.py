@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.forms import apply_errors
 from evaluations import rules, selectors, services
 from evaluations.forms import (
     AmendmentForm,
@@ -19,7 +20,6 @@ from evaluations.forms import (
     RoundForm,
     SchemeForm,
     SelfAssessmentForm,
-    apply_errors,
 )
 from evaluations.models import Level
 from members.access import cells_managed, get_cell_for_viewer, scope_for

@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.forms import apply_errors
 from common.text import positive_int
 from library import selectors, services
-from library.forms import UploadForm, apply_errors
+from library.forms import UploadForm
 from library.models import LibraryEntry
 from members.access import scope_for
 

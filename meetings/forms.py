@@ -7,17 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
 from meetings.models import Meeting, MeetingDocument
 from meetings.services.discussion import COMMENT_MAX_LENGTH
 from meetings.services.documents import ACCEPT_ATTRIBUTE
 from meetings.services.excuses import REASON_MAX_LENGTH
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.forms import DateInput
 from common.text import control_characters, invisible_characters, normalize_search, normalize_text
 from members import imports
 from members import normalize as norm
@@ -18,13 +19,6 @@ from members.models import Member, Role, User
 from members.rules import probation_ends
 from members.selectors import RosterFilter
 from members.services import NumberConflict
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date_field(label, **kwargs):

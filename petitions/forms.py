@@ -1,20 +1,10 @@
 """Forms of the petition pages: they read what was typed; the services decide the rest."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from petitions import rules
 from petitions.uploads import ACCEPT_ATTRIBUTE
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class CategoryField(forms.ModelChoiceField):

@@ -14,9 +14,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cells.models import Organization
+from common.forms import apply_errors
 from members.access import scope_for
 from petitions import rules, selectors
-from petitions.forms import ActionForm, RaiseForm, ReopenForm, apply_errors
+from petitions.forms import ActionForm, RaiseForm, ReopenForm
 from petitions.models import PetitionCategory
 from petitions.services import ACTIONS, petition_raise, petition_reopen
 

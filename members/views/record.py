@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import apply_errors
 from members import normalize as norm
 from members.access import forget_scope, scope_for
 from members.access_codes import access_code_issue
@@ -34,7 +35,7 @@ from members.services import (
 )
 from members.status_steps import STEPS, return_status, steps_for
 from members.views.access_codes import render_card
-from members.views.common import apply_errors, report_number_conflicts
+from members.views.common import report_number_conflicts
 from notifications.invitations import invitation_send
 
 

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.selectors import organization_ancestors
+from common.forms import apply_errors
 from members import normalize as norm
 from members.access import can_manage_cell, cells_managed, get_cell_for_manager, scope_for
 from members.forms import MemberCreateForm, RosterSearchForm, VisitorForm
 from members.selectors import ROSTER_PAGE_SIZE, get_cell_for_roster, roster_counts, roster_memberships
 from members.services import member_attend_temporarily, member_create
-from members.views.common import apply_errors, report_number_conflicts
+from members.views.common import report_number_conflicts
 
 
 @login_required
