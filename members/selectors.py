@@ -153,6 +153,13 @@ def roster_counts(cell: Organization) -> RosterCounts:
 
 # --- One member ---------------------------------------------------------------------------
 
+def own_member_public_id(scope: Scope):
+    """The public id of the signed-in member's own record, or None for an account without one."""
+    if scope.member_id is None:
+        return None
+    return Member.objects.filter(pk=scope.member_id).values_list("public_id", flat=True).first()
+
+
 def get_member_for_viewer(scope: Scope, public_id) -> Member:
     member = members_visible(scope).select_related("user").filter(public_id=public_id).first()
     if member is None:

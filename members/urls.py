@@ -19,6 +19,7 @@ urlpatterns = [
     path("cells/<uuid:cell_id>/members/import/<uuid:import_id>/cancel/", imports.member_import_cancel_view,
          name="member_import_cancel"),
     path("members/import-template.<str:fmt>", imports.member_import_template, name="member_import_template"),
+    path("me/", record.my_record, name="my_record"),
     path("members/<uuid:member_id>/", record.member_detail, name="member_detail"),
     path("members/<uuid:member_id>/edit/", record.member_edit, name="member_edit"),
     path("members/<uuid:member_id>/status/<slug:step>/", record.member_status, name="member_status"),

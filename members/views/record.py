@@ -25,6 +25,7 @@ from members.selectors import (
     get_member_for_viewer,
     member_access,
     member_record,
+    own_member_public_id,
 )
 from members.services import (
     member_change_status,
@@ -56,6 +57,17 @@ def _current(record) -> list[CellMembership]:
 
 def _has_home(record) -> bool:
     return any(m.kind == CellMembership.Kind.HOME for m in _current(record))
+
+
+@login_required
+def my_record(request):
+    """The menu's "My record": the signed-in member's own record page. An account without a member
+    record (an administrator's) is told so on the settings page instead of meeting a 404."""
+    public_id = own_member_public_id(scope_for(request.user))
+    if public_id is None:
+        messages.info(request, _("This account has no member record."))
+        return redirect("settings_index")
+    return redirect("member_detail", member_id=public_id)
 
 
 @login_required
