@@ -22,7 +22,23 @@ def _env() -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "handbook.settings")
     env.setdefault("HANDBOOK_DEMO", "1")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if not env.get("HANDBOOK_VAPID_PRIVATE_KEY"):
+        env["HANDBOOK_VAPID_PUBLIC_KEY"], env["HANDBOOK_VAPID_PRIVATE_KEY"] = _demo_vapid_keys()
     return env
+
+
+def _demo_vapid_keys() -> tuple[str, str]:
+    """The demo's web push key pair, made once and kept in var/ (browsers' subscriptions
+    name the public key: a new pair each run would end them)."""
+    from notifications.vapid import new_key_pair
+
+    path = BASE_DIR / "var" / "vapid-keys.txt"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("\n".join(new_key_pair()) + "\n")
+        path.chmod(0o600)
+    public, private = path.read_text().split()
+    return public, private
 
 
 def _manage(env, *args) -> None:

@@ -132,6 +132,7 @@ def service_worker(request):
         "kept_pages": json.dumps(KEPT_PAGES),
         "static_prefix": json.dumps(settings.STATIC_URL),
         "sign_out_path": json.dumps(reverse("account_logout")),
+        "push_icon": json.dumps(static("img/icon-192.png")),
     })
     version = hashlib.sha256(source.encode()).hexdigest()[:12]
     body = f'const VERSION = "{version}";\n{source}'

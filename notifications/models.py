@@ -9,6 +9,8 @@ the member twice (`uncertain`).
 
 import uuid
 
+import pghistory
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,7 +40,12 @@ class Dispatch(models.Model):
 
 
 class Delivery(models.Model):
-    """One message to one member on one channel: the ledger row."""
+    """One message to one member on one channel: the ledger row.
+
+    The table is partitioned by `year` (notifications migration 0006, common.partitions):
+    one partition a year, a DEFAULT one for any other, old years detachable (with their
+    attempts).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -82,13 +89,20 @@ class Delivery(models.Model):
     # When the officers (or the member) were told that this message could not be delivered.
     told_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The partition key: the local year its dispatch was created in (`dispatch_year`, written
+    # by the fan-out), so one subject key (Dispatch.key is unique) always lands in one year and
+    # the unique constraint below, which must include the year, still allows one row per member
+    # and channel. In the database the primary key is (id, year); Django keeps `id` as the
+    # primary key, still unique because every id comes from the one sequence.
+    year = models.SmallIntegerField(_("year"), editable=False)
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["key", "member", "kind", "channel"], name="delivery_once_per_member_channel"),
+            models.UniqueConstraint(fields=["key", "member", "kind", "channel", "year"],
+                                    name="delivery_once_per_member_channel"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sending", "sent", "failed", "permanent_failure", "skipped"]),
                 name="delivery_known_status",
@@ -108,10 +122,26 @@ class Delivery(models.Model):
         return f"{self.key} → {self.member_id} ({self.channel})"
 
 
-class DeliveryAttempt(models.Model):
-    """Every try, with its error: the ledger's history."""
+def dispatch_year(dispatch: Dispatch) -> int:
+    """The partition of a dispatch's deliveries; the fan-out's SQL twin is DISPATCH_YEAR_SQL."""
+    return timezone.localtime(dispatch.created_at).year
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+
+# Over a dispatch `d`, in the project's time zone (Django's sessions are in UTC).
+DISPATCH_YEAR_SQL = f"extract(year FROM d.created_at AT TIME ZONE '{settings.TIME_ZONE}')::smallint"
+
+
+class DeliveryAttempt(models.Model):
+    """Every try, with its error: the ledger's history, partitioned by its delivery's year.
+
+    The database holds the foreign key as (delivery_id, year) → delivery (id, year) ON DELETE
+    CASCADE (migration 0006): a partitioned table has no key on `id` alone to point at. The
+    ledger writes the year with the row (notifications.services.delivery).
+    """
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log",
+                                 db_constraint=False)
+    year = models.SmallIntegerField(_("year"), editable=False)
     number = models.PositiveSmallIntegerField(_("attempt"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     ok = models.BooleanField(_("delivered"))
@@ -147,9 +177,11 @@ class Notification(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="notifications")
-    # The ledger row that produced it: one notification per delivery, whatever happens.
+    # The ledger row that produced it: one notification per delivery, whatever happens. No
+    # database constraint: the ledger is partitioned (no key on its `id` alone to point at),
+    # and an old year is detached without the inbox.
     delivery = models.OneToOneField(Delivery, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="notification")
+                                    related_name="notification", db_constraint=False)
     kind = models.CharField(_("kind"), max_length=60)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"), blank=True)
@@ -210,3 +242,52 @@ class BadAddress(models.Model):
 
     def __str__(self):
         return f"{self.channel}: {self.address}"
+
+
+# The keys are the browser's secrets for this subscription: not copied into every event.
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), exclude=["p256dh", "auth"])
+class PushSubscription(models.Model):
+    """One browser (an installed app on a phone, a desktop browser) that accepts web push for
+    a user: what `PushManager.subscribe()` gave it. The push service's endpoint names the
+    browser; a 404 or 410 from it ends the subscription (the row is deleted)."""
+
+    user = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    # The browser's P-256 public key and auth secret (base64url), for the payload's encryption.
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("turned on at"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.device or self.endpoint[:60]}"
+
+
+class ChannelCredential(models.Model):
+    """The OAuth token pair a channel sends with (Zalo OA), renewed before it expires.
+
+    The environment seeds the row once; from then on the row is the truth, because Zalo's
+    refresh token is single-use and rotates at every renewal
+    (notifications.services.zalo_token). Not tracked by pghistory: the tokens are secrets."""
+
+    channel = models.CharField(_("channel"), max_length=20, unique=True)
+    access_token = models.TextField(blank=True)
+    refresh_token = models.TextField(blank=True)
+    # Unknown (null) for a token copied from the environment: the next check renews it.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    renewed_at = models.DateTimeField(_("renewed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failed_at = models.DateTimeField(_("last failed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("channel credential")
+        verbose_name_plural = _("channel credentials")
+
+    def __str__(self):
+        return self.channel

@@ -1,13 +1,21 @@
 """Reads of the notifications floor. Each takes the acting user (or a member already scoped)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from members.models import CellMembership, Member
-from notifications.models import BadAddress, ChannelPreference, Delivery, Notification
+from notifications.models import (
+    BadAddress,
+    ChannelCredential,
+    ChannelPreference,
+    Delivery,
+    Notification,
+    PushSubscription,
+)
 from notifications.transports import optional_channels, transports
 
 
@@ -29,6 +37,19 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def push_subscriptions_for(user) -> QuerySet[PushSubscription]:
+    """The browsers where the user turned push on, newest first."""
+    return PushSubscription.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def get_push_subscription_for_owner(user, endpoint: str) -> PushSubscription:
+    """The user's own subscription with this endpoint, or 404 (someone else's is never found)."""
+    subscription = push_subscriptions_for(user).filter(endpoint=str(endpoint or "").strip()).first()
+    if subscription is None:
+        raise Http404
+    return subscription
 
 
 def member_of(user) -> Member | None:
@@ -104,3 +125,26 @@ def deliveries_needing_attention(*, limit: int = 100) -> QuerySet[Delivery]:
         )
         .select_related("member").order_by("-updated_at", "-pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class TokenState:
+    expires_at: dt.datetime | None
+    renewed_at: dt.datetime | None
+    last_error: str
+    failed_at: dt.datetime | None
+    # The last renewal failed or the token has expired: Zalo messages may be waiting.
+    degraded: bool
+
+
+def zalo_token_state(*, now: dt.datetime) -> TokenState | None:
+    """The Zalo access token's renewal, for the operator page; None on a site without Zalo.
+    Not scoped: for staff only, which the caller checks."""
+    if "zalo" not in {cls.channel for cls in optional_channels()}:
+        return None
+    row = ChannelCredential.objects.filter(channel="zalo").first()
+    if row is None:  # no message sent and no renewal yet
+        return TokenState(None, None, "", None, degraded=False)
+    expired = row.expires_at is not None and row.expires_at <= now
+    return TokenState(row.expires_at, row.renewed_at, row.last_error, row.failed_at,
+                      degraded=bool(row.last_error) or expired)

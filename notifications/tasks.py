@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from notifications import undelivered
-from notifications.services import delivery, dispatch
+from notifications.services import delivery, dispatch, zalo_token
 
 
 @shared_task(ignore_result=True)
@@ -33,3 +33,10 @@ def sweep() -> None:
     dispatch.sweep_enqueue(dispatch.deliveries_sweep(queue_depth=dispatch.delivery_queue_depth()))
     undelivered.undelivered_tell()
     dispatch.heartbeat("scan")
+
+
+@shared_task(ignore_result=True)
+def renew_zalo_token() -> None:
+    """Periodic (handbook/celery.py): renew the Zalo OA access token when under an hour is
+    left; the row lock makes a second run at the same moment spend nothing."""
+    zalo_token.zalo_token_renew()

@@ -1,5 +1,6 @@
 """The inbox, notification settings and the language switch. Thin: selectors, services, templates."""
 
+import json
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,8 +23,10 @@ from notifications import selectors
 from notifications.forms import NotificationSettingsForm
 from notifications.services import inbox as inbox_services
 from notifications.services import preferences as preference_services
+from notifications.services import push as push_services
 from notifications.services.dispatch import deliveries_send_again
 from notifications.transports import optional_channels
+from notifications.transports.push import PushTransport
 
 PAGE_SIZE = 20
 
@@ -112,10 +115,54 @@ def notification_settings(request):
             response = redirect("notification_settings")
             _set_language_cookie(response, language)
             return response
+    push_on = PushTransport.configured()
     return render(request, "notifications/settings.html", {
         "form": form,
         "bad_addresses": selectors.bad_addresses_for_member(member) if member else [],
+        "push_public_key": settings.HANDBOOK_VAPID_PUBLIC_KEY if push_on else "",
+        "push_subscriptions": list(selectors.push_subscriptions_for(user)) if push_on else [],
     })
+
+
+def _json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+@login_required
+@require_POST
+def push_subscribe(request):
+    """The browser's `PushSubscription.toJSON()` (static/js/pwa.js): push on in this browser."""
+    if not PushTransport.configured():
+        raise Http404
+    body = _json_body(request)
+    keys = body.get("keys") if isinstance(body.get("keys"), dict) else {}
+    try:
+        subscription = push_services.push_subscription_save(
+            user=request.user, endpoint=body.get("endpoint", ""), p256dh=keys.get("p256dh", ""),
+            auth=keys.get("auth", ""), user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"device": subscription.device}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request):
+    """Push off in one of the user's browsers: this one (JSON from static/js/pwa.js) or one
+    from their list on the settings page (a form)."""
+    as_json = request.content_type == "application/json"
+    endpoint = _json_body(request).get("endpoint", "") if as_json else request.POST.get("endpoint", "")
+    subscription = selectors.get_push_subscription_for_owner(request.user, endpoint)
+    push_services.push_subscription_delete(user=request.user, subscription=subscription)
+    if as_json:
+        return JsonResponse({})
+    messages.success(request, _("Push notifications are off on that device."))
+    return redirect("notification_settings")
 
 
 @login_required
@@ -156,9 +203,11 @@ def _staff_only(view):
 
 @_staff_only
 def delivery_operator(request):
+    now = timezone.now()
     return render(request, "notifications/operator.html", {
-        "figures": selectors.ledger_figures(now=timezone.now()),
+        "figures": selectors.ledger_figures(now=now),
         "deliveries": list(selectors.deliveries_needing_attention()),
+        "zalo_token": selectors.zalo_token_state(now=now),
     })
 
 

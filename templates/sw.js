@@ -8,6 +8,8 @@
  * - Nothing but GET is ever kept or answered here: forms and the roll call's queue
  *   (static/js/roll-call.js, kept in localStorage) reach the network as before.
  * - Kept pages are forgotten on sign-out (here and in static/js/pwa.js, on any signed-out page).
+ * - Web push (notifications.transports.push): the payload is JSON {title, body, url, tag}, the
+ *   server's words for this member; it is shown as it is, and a click opens (or focuses) url.
  */
 "use strict";
 
@@ -19,6 +21,7 @@ const KEPT_PAGES = {{ kept_pages|safe }}.map((pattern) => new RegExp(pattern));
 const STATIC_PREFIX = {{ static_prefix|safe }};
 const SIGN_OUT_PATH = {{ sign_out_path|safe }};
 const MOST_KEPT = 40;
+const PUSH_ICON = {{ push_icon|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -55,6 +58,38 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(offlinePage));
   }
 });
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(showPushed(event.data));
+});
+
+async function showPushed(data) {
+  let message = {};
+  try {
+    message = data ? data.json() : {};
+  } catch (error) {
+    message = { body: data.text() };
+  }
+  // The same tag replaces the notification: a message pushed twice is shown once.
+  await self.registration.showNotification(message.title || "Sổ tay Đảng viên", {
+    body: message.body || "", tag: message.tag || undefined, icon: PUSH_ICON, badge: PUSH_ICON,
+    data: { url: message.url || "/" },
+  });
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openPushed(event.notification.data && event.notification.data.url));
+});
+
+async function openPushed(url) {
+  // Only a page of this site: the payload's link is absolute (SITE_URL), the app may run under another name.
+  let target = new URL(url || "/", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL(target.pathname + target.search + target.hash, self.location.origin);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => client.url === target.href);
+  return open ? open.focus() : self.clients.openWindow(target.href);
+}
 
 async function keepFromNetwork(path, unlessKept) {
   if (unlessKept && await caches.match(path, { cacheName: PAGES_CACHE, ignoreVary: true })) return;

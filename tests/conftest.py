@@ -15,6 +15,8 @@ import pytest
 from cells.models import Organization
 from members.models import CommitteeSeat, Role
 from tests import factories as f
+from tests.notifications_channels.fake_push import FakePushService
+from tests.signin.fake_esms import FakeEsms, use_fake_gateway
 
 
 @pytest.fixture
@@ -52,3 +54,25 @@ def login(client):
         client.force_login(user)
         return client
     return _login
+
+
+@pytest.fixture
+def gateway(settings):
+    """The fake eSMS gateway on 127.0.0.1, and the SMS settings pointed at it."""
+    fake = FakeEsms().start()
+    use_fake_gateway(settings, fake)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def push(settings):
+    """The fake push service on 127.0.0.1, and the site configured with its VAPID pair."""
+    fake = FakePushService().start()
+    settings.HANDBOOK_VAPID_PUBLIC_KEY = fake.public_key
+    settings.HANDBOOK_VAPID_PRIVATE_KEY = fake.private_key
+    settings.HANDBOOK_VAPID_SUBJECT = "mailto:quantri@example.vn"
+    settings.HANDBOOK_PUSH_SERVICES = [fake.origin]
+    settings.HANDBOOK_PUSH_TIMEOUT = 5
+    yield fake
+    fake.stop()

@@ -87,10 +87,10 @@ WITH done AS (
                   %(uncertain)s::int[])
            AS v(id, address, error, next_at, uncertain)
      WHERE d.id = v.id AND d.status = 'sending' AND d.claim_token = %(token)s
- RETURNING d.id, d.attempts, v.error
+ RETURNING d.id, d.year, d.attempts, v.error
 )
-INSERT INTO notifications_deliveryattempt (delivery_id, number, at, ok, permanent, error)
-SELECT id, attempts, %(now)s, %(ok)s, %(permanent)s, error FROM done
+INSERT INTO notifications_deliveryattempt (delivery_id, year, number, at, ok, permanent, error)
+SELECT id, year, attempts, %(now)s, %(ok)s, %(permanent)s, error FROM done
 RETURNING delivery_id
 """
 
@@ -102,14 +102,19 @@ UPDATE notifications_delivery
 """
 
 
-def retry_delay(attempt: int) -> int:
-    """Seconds before attempt `attempt + 1`: doubling, capped well below the broker's
-    visibility timeout (a countdown longer than it would be delivered twice)."""
+def _longest_countdown() -> int:
+    """Well below the broker's visibility timeout (a countdown longer than it would be
+    delivered twice)."""
     cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
     visibility = (settings.CELERY_BROKER_TRANSPORT_OPTIONS or {}).get("visibility_timeout")
     if visibility:
         cap = min(cap, max(1, int(visibility) // 4))
-    return int(min(settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** max(0, attempt - 1), cap))
+    return cap
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds before attempt `attempt + 1`: doubling, capped (`_longest_countdown`)."""
+    return int(min(settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** max(0, attempt - 1), _longest_countdown()))
 
 
 def _lease_until(now: dt.datetime) -> dt.datetime:
@@ -122,6 +127,7 @@ class _Outcome:
     address: str = ""
     error: str = ""
     uncertain: bool = False
+    retry_after: int = 0  # seconds the server asked us to wait before the next attempt
 
 
 @dataclass
@@ -211,8 +217,12 @@ class _Claim:
                 next_at.append(None)
                 continue
             failures = delivery.attempts + 1  # its failures so far, this one included
-            delay = retry_delay(failures)
-            next_at.append(now + dt.timedelta(seconds=delay))
+            # A server's Retry-After may be longer than a task's countdown can be (the
+            # broker's visibility timeout): the task then finds the row not yet due, and the
+            # sweep sends it again once it is.
+            wait = max(retry_delay(failures), outcome.retry_after)
+            delay = min(wait, _longest_countdown())
+            next_at.append(now + dt.timedelta(seconds=wait))
             if outcome.uncertain or delivery.uncertain or (tried and failures >= 2):
                 self.run.alone.append((delay, delivery.pk))
             else:
@@ -250,9 +260,9 @@ def _record_interrupted(claimed: list[tuple[int, str, bool, int]], now: dt.datet
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO notifications_deliveryattempt (delivery_id, number, at, ok, permanent, error) "
-            "VALUES (%s, %s, %s, false, false, %s)",
-            [(pk, number, now, "interrupted after the hand-over: this attempt may have been delivered")
+            "INSERT INTO notifications_deliveryattempt (delivery_id, year, number, at, ok, permanent, error) "
+            "SELECT id, year, %s, %s, false, false, %s FROM notifications_delivery WHERE id = %s",
+            [(number, now, "interrupted after the hand-over: this attempt may have been delivered", pk)
              for pk, number in rows],
         )
 
@@ -476,6 +486,7 @@ def _record_error(claim: _Claim, messages: list[Message], deliveries: dict, exc:
     else:
         for outcome in outcomes:
             outcome.uncertain = exc.uncertain
+            outcome.retry_after = exc.retry_after
         claim.temporary(outcomes, tried=tried)
 
 

@@ -13,6 +13,7 @@ DEFAULT_TRANSPORTS = [
     "notifications.transports.email.EmailTransport",
     "notifications.transports.sms.SmsTransport",
     "notifications.transports.zalo.ZaloTransport",
+    "notifications.transports.push.PushTransport",
 ]
 
 __all__ = ["Message", "Transport", "TransportError", "transport", "transports"]
@@ -26,7 +27,7 @@ def _classes() -> dict[str, type[Transport]]:
 
 
 def _settings_changed(*, setting: str, **kwargs) -> None:
-    if setting == "NOTIFICATIONS_TRANSPORTS" or setting.startswith("HANDBOOK_ZALO_"):
+    if setting == "NOTIFICATIONS_TRANSPORTS" or setting.startswith(("HANDBOOK_ZALO_", "HANDBOOK_VAPID_")):
         _classes.cache_clear()  # tests that configure a channel
 
 

@@ -31,7 +31,7 @@ class Message:
 
 class TransportError(Exception):
     def __init__(self, message: str, *, permanent: bool, bad_address: bool | None = None,
-                 unavailable: bool = False, uncertain: bool = False):
+                 unavailable: bool = False, uncertain: bool = False, retry_after: int = 0):
         super().__init__(message)
         self.permanent = permanent
         # A permanent failure usually means the address is bad; content refused for good
@@ -43,6 +43,9 @@ class TransportError(Exception):
         # sign that the server is down (the next message goes on), and a retry may make a
         # second copy, which the ledger counts.
         self.uncertain = uncertain
+        # Seconds the server asked us to wait (HTTP Retry-After): the next attempt waits at
+        # least that long, however short the ledger's own backoff.
+        self.retry_after = retry_after
 
 
 class Transport:

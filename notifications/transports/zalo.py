@@ -12,8 +12,11 @@ Zalo answers HTTP 200 with `{"error": 0, "data": {"msg_id": …}}`, or a negativ
 mapped below (Zalo's ZNS error table): an invalid number, or one without a Zalo account that
 may receive ZNS, is a bad address (remembered, not tried again); a template or its data
 refused is permanent without blaming the number; limits, quotas, the night-time ban and a
-busy server are tried again later. The access token expires (about a day): an expired one
-is temporary and holds the rest of the batch, until the operator renews it.
+busy server are tried again later. The access token expires (about a day): it is read from
+the stored credential and renewed with the refresh token (notifications.services.zalo_token,
+every 30 minutes from beat); a token Zalo calls expired or invalid is renewed once at once
+and the message tried again. When that fails too, the error is temporary and holds the rest
+of the batch, and the operator page shows why the renewal failed.
 """
 
 import hashlib
@@ -27,6 +30,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.phone import display, to_e164_or_none
+from notifications.services import zalo_token
 from notifications.transports.base import Message, Transport, TransportError
 
 logger = logging.getLogger(__name__)
@@ -54,13 +58,15 @@ ZALO_KINDS = {
     "-115": UNAVAILABLE,  # the OA's balance is too low
     "-124": UNAVAILABLE,  # the access token is not valid (expired)
 }
+TOKEN_REFUSED = "-124"
 
 
 class ZaloError(TransportError):
-    def __init__(self, message: str, *, kind: str):
+    def __init__(self, message: str, *, kind: str, code: str = ""):
         super().__init__(message, permanent=kind in (INVALID_NUMBER, REJECTED), bad_address=kind == INVALID_NUMBER,
                          unavailable=kind == UNAVAILABLE)
         self.kind = kind
+        self.code = code  # Zalo's error code, when Zalo answered one
 
 
 def tracking_id(message: Message) -> str:
@@ -76,7 +82,7 @@ class ZaloTransport(Transport):
 
     def __init__(self):
         self.url = settings.HANDBOOK_ZALO_URL
-        self.token = settings.HANDBOOK_ZALO_ACCESS_TOKEN
+        self.token = ""  # read at the first message (pages build transports for their labels)
         self.templates = settings.HANDBOOK_ZALO_TEMPLATES
         self.timeout = settings.HANDBOOK_ZALO_TIMEOUT
 
@@ -100,6 +106,21 @@ class ZaloTransport(Transport):
         template_id = self.templates.get(message.kind)
         if not template_id:
             raise ZaloError(f"no Zalo template for {message.kind}", kind=REJECTED)
+        self.token = self.token or zalo_token.zalo_access_token()
+        try:
+            self._post(message, template_id)
+        except ZaloError as exc:
+            if exc.code != TOKEN_REFUSED:
+                raise
+            # Renewed here, or already by another worker: either way the stored token is newer.
+            refused = self.token
+            zalo_token.zalo_token_renew(stale_token=refused)
+            self.token = zalo_token.zalo_access_token()
+            if self.token == refused:
+                raise
+            self._post(message, template_id)
+
+    def _post(self, message: Message, template_id: str) -> None:
         body = {
             "phone": message.address.removeprefix("+"), "template_id": template_id,
             "template_data": {"name": message.recipient_name, "subject": message.subject,
@@ -130,4 +151,4 @@ class ZaloTransport(Transport):
             return
         # Zalo's own words, never the message sent.
         raise ZaloError(f"Zalo error {code}: {str(answer.get('message', ''))[:200]}",
-                        kind=ZALO_KINDS.get(code, REJECTED))
+                        kind=ZALO_KINDS.get(code, REJECTED), code=code)

@@ -39,20 +39,26 @@ def browser():
         instance.close()
 
 
-@pytest.fixture(params=[(1280, 860), (360, 740)], ids=["desktop", "phone"])
-def page(browser, live_server, request):
-    width, height = request.param
+def new_page(browser, live_server, *, width: int, height: int, name: str, timeout_ms: int = 15_000, **options):
+    """A page in a new context of its own, in Vietnamese and Hanoi time, that counts console errors."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh")
+                                  timezone_id="Asia/Ho_Chi_Minh", **options)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(timeout_ms)
     page.base_url = live_server.url
-    page.viewport_name = request.node.callspec.id
+    page.viewport_name = name
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.console_errors = errors
+    return page
+
+
+@pytest.fixture(params=[(1280, 860), (360, 740)], ids=["desktop", "phone"])
+def page(browser, live_server, request):
+    width, height = request.param
+    page = new_page(browser, live_server, width=width, height=height, name=request.node.callspec.id)
     yield page
-    context.close()
+    page.context.close()
 
 
 def screenshot(page, name: str) -> Path:

@@ -8,17 +8,8 @@ import pytest
 from members.services import user_create_for_member
 from tests import factories as f
 from tests.browser.conftest import screenshot, sign_in
-from tests.signin.fake_esms import FakeEsms, use_fake_gateway
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def gateway(settings):
-    fake = FakeEsms().start()
-    use_fake_gateway(settings, fake)
-    yield fake
-    fake.stop()
 
 
 def test_a_member_with_only_a_phone_signs_in_with_an_sms_code(page, tree, gateway):

@@ -11,7 +11,7 @@ from meetings.services.documents import document_add
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_schedule
 from tests import factories as f
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import new_page, screenshot, sign_in
 from tests.meetings.conftest import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,17 +29,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh", service_workers="allow")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.base_url = live_server.url
-    page.viewport_name = "phone"
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
+    page = new_page(browser, live_server, width=360, height=740, name="phone", service_workers="allow")
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

@@ -10,20 +10,11 @@ from members.models import Role
 from notifications import kinds
 from tests import factories as f
 from tests.notifications_channels.fake_zalo import TOKEN, FakeZalo
-from tests.signin.fake_esms import FakeEsms, use_fake_gateway
 
 
 @pytest.fixture
-def gateway(settings):
-    fake = FakeEsms().start()
-    use_fake_gateway(settings, fake)
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def zalo(settings):
-    """The fake ZNS server, and the channel configured for reminders only."""
+def zalo(settings, db):
+    """The fake ZNS server, and the channel configured for reminders only (the token is stored)."""
     fake = FakeZalo().start()
     settings.HANDBOOK_ZALO_URL = fake.url
     settings.HANDBOOK_ZALO_ACCESS_TOKEN = TOKEN

@@ -4,15 +4,6 @@ import pytest
 from django.core.cache import cache
 
 import handbook.settings as production
-from tests.signin.fake_esms import FakeEsms, use_fake_gateway
-
-
-@pytest.fixture
-def gateway(settings):
-    fake = FakeEsms().start()
-    use_fake_gateway(settings, fake)
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
