@@ -462,7 +462,7 @@ class Seeder:
                     if m.exempt_from and actual >= m.exempt_from:
                         if rng.random() < 0.1:  # not summoned; a few came anyway
                             attendance_rows.append((meeting_id, m.id, "present", "", Attendance.Basis.EXEMPT,
-                                                    official_then, cell.secretary_user_id, recorded))
+                                                    official_then, cell.secretary_user_id, recorded, scheduled.year))
                         continue
                     if temporary_here:
                         basis = Attendance.Basis.TEMPORARY_TRANSFER
@@ -478,7 +478,7 @@ class Seeder:
                         status_, reason_ = "present", ""
                     officials_present += official_then and status_ == "present"
                     attendance_rows.append((meeting_id, m.id, status_, reason_, basis, official_then,
-                                            cell.secretary_user_id, recorded))
+                                            cell.secretary_user_id, recorded, scheduled.year))
                 self._plan_minutes(minutes_rows, meeting_id, kind, agenda, ends, cell, officials_present)
         self.result.meetings = _copy(
             "meetings_meeting",
@@ -489,7 +489,9 @@ class Seeder:
         )
         self.result.attendances = _copy(
             "meetings_attendance",
-            ["meeting_id", "member_id", "status", "reason", "basis", "was_official", "recorded_by_id", "recorded_at"],
+            # `year`: the partition, the year of the meeting's period (meetings.models.Attendance).
+            ["meeting_id", "member_id", "status", "reason", "basis", "was_official", "recorded_by_id", "recorded_at",
+             "year"],
             attendance_rows,
         )
         self.result.minutes = _copy(

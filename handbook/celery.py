@@ -41,6 +41,9 @@ app.conf.beat_schedule = {
     "delivery-sweep": {
         "task": "notifications.tasks.sweep", "schedule": SCAN_SECONDS, "options": {"expires": SCAN_SECONDS},
     },
+    # The Zalo OA access token lasts about a day: renewed when under an hour is left.
+    "zalo-token-renew": {"task": "notifications.tasks.renew_zalo_token", "schedule": crontab(minute="*/30"),
+                         "options": {"expires": 1800}},
     # Keep every regular series scheduled 12 months ahead (meetings.tasks.extend_series).
     "series-extend-monthly": {"task": "meetings.tasks.extend_series", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
     # Forget member-import uploads left unconfirmed or failed (they hold personal data).
@@ -66,4 +69,6 @@ app.conf.beat_schedule = {
     # hourly, so a missed run catches up from the nudge hour on).
     "petitions-overdue": {"task": "petitions.tasks.scan_overdue", "schedule": crontab(minute=5),
                           "options": {"expires": 3600}},
+    # Next year's partitions of attendance and the delivery ledger, made ahead (common.partitions).
+    "partitions-ensure": {"task": "common.partitions_ensure", "schedule": crontab(hour=0, minute=40)},
 }

@@ -3,6 +3,7 @@
 import uuid
 
 import pghistory
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,9 +130,21 @@ class Meeting(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.set_year()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Attendance(models.Model):
-    """One summoned member's outcome at one meeting."""
+    """One summoned member's outcome at one meeting.
+
+    The table is partitioned by `year` (meetings migration 0007, common.partitions): one
+    partition a year, a DEFAULT one for any other, old years detachable.
+    """
 
     class Status(models.TextChoices):
         PRESENT = "present", _("Present")
@@ -160,13 +173,22 @@ class Attendance(models.Model):
     was_official = models.BooleanField(default=False)
     recorded_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The partition key: the year the meeting counts for (`meeting.period`), set with the row
+    # (`set_year`); a trigger refuses any other and follows a meeting moved to another year.
+    # In the database the primary key is (id, year) and the unique constraint below includes
+    # the year (a partitioned table's keys must); Django keeps `id` as the primary key, still
+    # unique because every id comes from the one sequence. A meeting has one year, so one row
+    # per member and meeting is still the rule.
+    year = models.SmallIntegerField(_("year"), editable=False)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         indexes = [models.Index(fields=["member", "status"], name="attendance_member_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_one_per_member"),
+            models.UniqueConstraint(fields=["meeting", "member", "year"], name="attendance_one_per_member"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["present", "excused", "unexcused", "unmarked"]),
                 name="attendance_known_status",
@@ -184,6 +206,14 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} — {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        self.set_year()
+        super().save(*args, **kwargs)
+
+    def set_year(self) -> None:
+        if self.year is None:
+            self.year = self.meeting.period.year
 
 
 def document_upload_to(instance, filename):
@@ -393,3 +423,26 @@ class CalendarFeed(models.Model):
     @property
     def token(self) -> str:
         return f"{self.lookup}{self.secret}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ReminderChoice(models.Model):
+    """The lead times a member chose for meeting reminders; without a row, the cell's default.
+
+    Only lead times the cell allows take effect (meetings.rules.effective_reminder_offsets),
+    so an organisation narrowing its list needs no change here.
+    """
+
+    member = models.OneToOneField("members.Member", on_delete=models.CASCADE, related_name="reminder_choice")
+    offsets_minutes = ArrayField(models.PositiveIntegerField(), verbose_name=_("reminders before a meeting (minutes)"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder choice")
+        verbose_name_plural = _("reminder choices")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(offsets_minutes=[]), name="reminder_choice_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.member}"

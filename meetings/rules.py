@@ -12,7 +12,9 @@ Every page, export, nudge, PDF and API answer asks these; nothing else decides t
   absence without reason; `member_risks`: either that or months with the party fee unpaid,
   fees.rules, one member counted once, DOMAIN.md);
 - the vote of a resolution (`vote_passes`);
-- an advance excuse that still stands after the meeting moved (`excuse_stands`).
+- an advance excuse that still stands after the meeting moved (`excuse_stands`);
+- the lead times a member is reminded at and the one due now (`effective_reminder_offsets`,
+  `reminder_offset_due`).
 
 Numbers come from settings.HANDBOOK_RULES (DOMAIN.md: they change every few years). The
 SQL twins are fragments over the aliases the roll-ups use: `m` a meeting, `a` an attendance
@@ -343,6 +345,7 @@ def unexcused_months(*, cell_id: int, year: int, member_ids=None) -> dict[int, A
     `UNEXCUSED_MONTHS_SQL`."""
     rows = Attendance.objects.filter(
         counted_meetings_of("meeting__"), meeting__cell_id=cell_id, meeting__period__year=year,
+        year=year,  # the partition (ATTENDANCE_YEARS_SQL)
         status=Attendance.Status.UNEXCUSED, basis__in=SUMMONED_BASES,
     )
     if member_ids is not None:
@@ -359,6 +362,11 @@ def unexcused_months(*, cell_id: int, year: int, member_ids=None) -> dict[int, A
 
 # Absences without reason per member, cell and month (the roll-ups rank the months of a year).
 UNEXCUSED_MONTHS_SQL = f"a.status = 'unexcused' AND {SUMMONED_SQL} AND {COUNTED_MEETING_SQL}"
+
+# Attendance rows are partitioned by the year of their meeting's period (Attendance.year): a
+# read of some years says so on the rows too, so that PostgreSQL reads only those partitions.
+# The roll-ups' twin, over `a` and the years %(year_first)s to %(year_last)s:
+ATTENDANCE_YEARS_SQL = "a.year BETWEEN %(year_first)s AND %(year_last)s"
 
 
 # --- The vote ------------------------------------------------------------------------------------
@@ -386,3 +394,27 @@ def excuse_stands(excuse: AbsenceExcuse | None, meeting: Meeting) -> bool:
 def excuse_needs_confirmation(excuse: AbsenceExcuse | None, meeting: Meeting) -> bool:
     return (excuse is not None and excuse.withdrawn_at is None
             and excuse.confirmed_for != meeting.starts_at)
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+def effective_reminder_offsets(chosen, *, allowed, default) -> tuple[int, ...]:
+    """The lead times (minutes) a member is reminded at before a meeting of a cell: those the
+    member chose (meetings.ReminderChoice) that the cell allows, else the cell's default. An
+    organisation narrowing its list so drops the choices it no longer allows."""
+    kept = set(chosen or ()) & set(allowed)
+    return tuple(sorted(kept or default, reverse=True))
+
+
+def reminder_offset_due(offsets, *, meeting: Meeting, now: dt.datetime) -> int | None:
+    """Of the lead times `offsets`, the one whose reminder is due at `now`: the nearest that
+    has passed, so that when several have (a meeting called at short notice, a scan after an
+    outage) one reminder goes out, not a burst. After a postponement, lead times that had
+    passed when members were told are skipped."""
+    due = [
+        offset for offset in offsets
+        if meeting.starts_at - dt.timedelta(minutes=offset) <= now
+        and not (meeting.status == Meeting.Status.POSTPONED
+                 and meeting.starts_at - dt.timedelta(minutes=offset) < meeting.updated_at)
+    ]
+    return min(due, default=None)

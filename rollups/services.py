@@ -152,7 +152,7 @@ SELECT cell_id, period,
                NULL::boolean AS documents_due, NULL::boolean AS documents_on_time,
                NULL::boolean AS minutes_due, NULL::boolean AS minutes_on_time
           FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id
-         WHERE {{held_meetings}} AND {rules.SUMMONED_SQL}
+         WHERE {{held_meetings}} AND {rules.SUMMONED_SQL} AND {rules.ATTENDANCE_YEARS_SQL}
         UNION ALL
         SELECT m.cell_id, m.period, NULL, NULL, m.kind, (m.starts_at AT TIME ZONE %(tz)s)::date, m.scheduled_date,
                m.starts_at, m.id,
@@ -174,7 +174,7 @@ SELECT cell_id, period,
 _ABSENCE_SQL = f"""
 SELECT m.cell_id, a.member_id, m.period, count(*) AS times, max(m.starts_at) AS last_at
   FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id
- WHERE {rules.UNEXCUSED_MONTHS_SQL} AND {{held_meetings}}
+ WHERE {rules.UNEXCUSED_MONTHS_SQL} AND {{held_meetings}} AND {rules.ATTENDANCE_YEARS_SQL}
  GROUP BY m.cell_id, a.member_id, m.period
 """
 

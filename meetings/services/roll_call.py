@@ -110,11 +110,11 @@ def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]], 
             Attendance.objects.filter(pk__in=cleared).delete()
         if rows:
             Attendance.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["meeting", "member"],
+                rows, update_conflicts=True, unique_fields=["meeting", "member", "year"],
                 update_fields=["status", "reason", "recorded_by", "recorded_at"],
             )
         meeting.roll_call_recorded_at = meeting.roll_call_recorded_at or now
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["roll_call_recorded_at", "status", "updated_at"])
-    followups.roll_call_saved(meeting.pk)
+    followups.roll_call_saved(meeting.pk, cell_id=meeting.cell_id)
     return list(meeting.attendances.all())

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from common.audit import audit_context
 from notifications import kinds
-from notifications.models import ChannelPreference, Delivery, Dispatch, Heartbeat
+from notifications.models import DISPATCH_YEAR_SQL, ChannelPreference, Delivery, Dispatch, Heartbeat
 from notifications.transports import transports
 
 logger = logging.getLogger(__name__)
@@ -118,12 +118,13 @@ def _recipient_queries(dispatch: Dispatch) -> list[tuple[str, list]]:
     return queries
 
 
-_INSERT_DELIVERIES = """
+# The year of the partition: the dispatch's (notifications.models.dispatch_year).
+_INSERT_DELIVERIES = f"""
 INSERT INTO notifications_delivery
        (dispatch_id, key, kind, member_id, channel, status, attempts, address, last_error,
-        created_at, updated_at, enqueued_at)
-SELECT v.dispatch_id, d.key, d.kind, v.member_id, v.channel, 'pending', 0, '', '', %s, %s, %s
-  FROM ({union}) AS v(dispatch_id, channel, member_id)
+        created_at, updated_at, enqueued_at, year)
+SELECT v.dispatch_id, d.key, d.kind, v.member_id, v.channel, 'pending', 0, '', '', %s, %s, %s, {DISPATCH_YEAR_SQL}
+  FROM ({{union}}) AS v(dispatch_id, channel, member_id)
   JOIN notifications_dispatch d ON d.id = v.dispatch_id
 ON CONFLICT ON CONSTRAINT delivery_once_per_member_channel DO NOTHING
 RETURNING id
