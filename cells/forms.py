@@ -3,8 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from cells.models import Organization
+from cells.models import REMINDER_CHOICES_AT_MOST, Organization
 from common.forms import DateInput
 
 
@@ -63,6 +64,25 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = children
 
 
+# The lead times an organisation may offer its members (15 minutes to 7 days before).
+LEAD_TIME_MENU = (7 * 24 * 60, 3 * 24 * 60, 2 * 24 * 60, 24 * 60, 12 * 60, 6 * 60, 3 * 60, 2 * 60, 60, 30, 15)
+
+
+def lead_time_label(minutes: int) -> str:
+    """A lead time as members read it: "1 ngày trước", "2 giờ trước", "30 phút trước"."""
+    if minutes % (24 * 60) == 0:
+        count = minutes // (24 * 60)
+        return ngettext("%(count)s day before", "%(count)s days before", count) % {"count": count}
+    if minutes % 60 == 0:
+        count = minutes // 60
+        return ngettext("%(count)s hour before", "%(count)s hours before", count) % {"count": count}
+    return ngettext("%(count)s minute before", "%(count)s minutes before", minutes) % {"count": minutes}
+
+
+def _lead_time_menu():
+    return [(minutes, lead_time_label(minutes)) for minutes in LEAD_TIME_MENU]
+
+
 class SettingsForm(forms.Form):
     regular_meeting_day = forms.IntegerField(label=_("Day of the month for regular meetings"), min_value=1,
                                              max_value=28, required=False,
@@ -72,7 +92,18 @@ class SettingsForm(forms.Form):
     reminder_hours = forms.CharField(
         label=_("Reminders before a meeting (hours)"), required=False, max_length=60,
         help_text=_("Numbers separated by commas, e.g. 72, 2. Empty: as the organisation above."))
+    reminder_choices_minutes = forms.TypedMultipleChoiceField(
+        label=_("Lead times members may choose"), required=False, coerce=int, choices=_lead_time_menu,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At most three, among them the reminders above, which members who never choose get. "
+                    "None ticked: as the organisation above."))
     effective_date = forms.DateField(label=_("Effective from"), widget=DateInput())
+
+    def clean_reminder_choices_minutes(self):
+        minutes = sorted(set(self.cleaned_data["reminder_choices_minutes"]), reverse=True)
+        if len(minutes) > REMINDER_CHOICES_AT_MOST:
+            raise ValidationError(_("Tick at most %(count)s lead times.") % {"count": REMINDER_CHOICES_AT_MOST})
+        return minutes or None
 
     def clean_reminder_hours(self):
         text = self.cleaned_data["reminder_hours"].strip()

@@ -10,6 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The lead times an organisation lets its members choose among (meetings.ReminderChoice).
+REMINDER_CHOICES_AT_MOST = 3
+REMINDER_CHOICE_SHORTEST = 15  # minutes
+REMINDER_CHOICE_LONGEST = 7 * 24 * 60
+
 
 class OrganizationQuerySet(models.QuerySet):
     def subtree(self, org, *, include_self=True):
@@ -88,6 +93,14 @@ class Organization(models.Model):
     reminder_offsets_minutes = ArrayField(
         models.PositiveIntegerField(), null=True, blank=True,
         verbose_name=_("reminders before a meeting (minutes)"),
+    )
+    # What members may pick for themselves; the reminders above are what those who never
+    # picked get (empty: as the organisation above, and without one anywhere, the reminders above).
+    reminder_choices_minutes = ArrayField(
+        models.PositiveIntegerField(validators=[MinValueValidator(REMINDER_CHOICE_SHORTEST),
+                                                MaxValueValidator(REMINDER_CHOICE_LONGEST)]),
+        size=REMINDER_CHOICES_AT_MOST, null=True, blank=True,
+        verbose_name=_("lead times members may choose (minutes)"),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -30,7 +30,8 @@ def organization_cells(org: Organization):
 class OrganizationSettings:
     regular_meeting_day: int
     regular_meeting_time: time
-    reminder_offsets_minutes: tuple[int, ...]
+    reminder_offsets_minutes: tuple[int, ...]  # the default: what members who never chose get
+    reminder_choices_minutes: tuple[int, ...]  # what members may choose among
 
 
 def organization_settings(org: Organization, ancestors: list[Organization] | None = None) -> OrganizationSettings:
@@ -45,8 +46,11 @@ def organization_settings(org: Organization, ancestors: list[Organization] | Non
                 return value
         return default
 
+    offsets = tuple(nearest("reminder_offsets_minutes", rules["reminder_offsets_minutes"]))
     return OrganizationSettings(
         regular_meeting_day=nearest("regular_meeting_day", rules["regular_meeting_day"]),
         regular_meeting_time=nearest("regular_meeting_time", time(19, 30)),
-        reminder_offsets_minutes=tuple(nearest("reminder_offsets_minutes", rules["reminder_offsets_minutes"])),
+        reminder_offsets_minutes=offsets,
+        # Set nowhere: members may choose among the default lead times only.
+        reminder_choices_minutes=tuple(sorted(nearest("reminder_choices_minutes", None) or offsets, reverse=True)),
     )

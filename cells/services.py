@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import Organization, OrganizationChange
+from cells.selectors import organization_settings
 from common.audit import audit_context
+from common.cell_versions import cell_created, cells_changed
 
 # Sent with `organization_ids` inside the transaction of a change that alters which rows
 # stand under which path, or closes a unit (rollups.apps connects the refresh).
@@ -80,10 +82,12 @@ def organization_create(*, name: str, kind: str, parent: Organization | None = N
                 organization_ids=[parent.pk] if parent else [],
                 summary=_("%(name)s created under %(parent)s") % {"name": name, "parent": parent or "—"},
             )
+    cell_created(org.pk)
     return org
 
 
-_SETTINGS_FIELDS = {"regular_meeting_day", "regular_meeting_time", "reminder_offsets_minutes", "address", "name", "code"}
+_SETTINGS_FIELDS = {"regular_meeting_day", "regular_meeting_time", "reminder_offsets_minutes",
+                    "reminder_choices_minutes", "address", "name", "code"}
 
 
 @transaction.atomic
@@ -96,6 +100,7 @@ def organization_update(*, org: Organization, actor=None, **fields) -> Organizat
     org.full_clean()
     with audit_context(actor):
         org.save(update_fields=list(fields))
+    cells_changed([org.pk])  # its name is on its members' pages
     return org
 
 
@@ -128,7 +133,8 @@ def organization_rename(*, org: Organization, name: str, code: str, actor=None) 
     return org
 
 
-SETTINGS_CHANGED = ("regular_meeting_day", "regular_meeting_time", "reminder_offsets_minutes")
+SETTINGS_CHANGED = ("regular_meeting_day", "regular_meeting_time", "reminder_offsets_minutes",
+                    "reminder_choices_minutes")
 
 
 @transaction.atomic
@@ -143,6 +149,7 @@ def organization_settings_change(*, org: Organization, effective_date: dt.date, 
     _refuse_closed(org)
     before = {name: getattr(org, name) for name in fields}
     organization_update(org=org, actor=actor, **fields)
+    _check_reminder_choices(org)
     with audit_context(actor):
         organization_change_record(
             organization=org, kind=OrganizationChange.Kind.SETTINGS, actor=actor, effective_date=effective_date,
@@ -151,6 +158,18 @@ def organization_settings_change(*, org: Organization, effective_date: dt.date, 
             summary=_("Settings of %(name)s changed") % {"name": org.name},
         )
     return org
+
+
+def _check_reminder_choices(org: Organization) -> None:
+    """The lead times an organisation lets members choose include its default ones, so a
+    member who never chose gets lead times a member could have chosen."""
+    if org.reminder_choices_minutes is None:
+        return
+    default = organization_settings(org).reminder_offsets_minutes
+    if not set(default) <= set(org.reminder_choices_minutes):
+        raise ValidationError({"reminder_choices_minutes": _(
+            "The lead times members may choose must include the default reminders (%(hours)s hours before).")
+            % {"hours": ", ".join(f"{m / 60:g}" for m in default)}})
 
 
 def _move_subtree(org: Organization, new_parent: Organization) -> int:

@@ -221,14 +221,16 @@ def tree_settings(request, org_id):
     hours = ", ".join(str(m // 60) for m in org.reminder_offsets_minutes) if org.reminder_offsets_minutes else ""
     form = SettingsForm(request.POST or None, initial={
         "regular_meeting_day": org.regular_meeting_day, "regular_meeting_time": org.regular_meeting_time,
-        "reminder_hours": hours, "effective_date": timezone.localdate()})
+        "reminder_hours": hours, "reminder_choices_minutes": org.reminder_choices_minutes or [],
+        "effective_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.organization_settings_change(
                 org=org, actor=request.user, effective_date=data["effective_date"],
                 regular_meeting_day=data["regular_meeting_day"], regular_meeting_time=data["regular_meeting_time"],
-                reminder_offsets_minutes=data["reminder_hours"])
+                reminder_offsets_minutes=data["reminder_hours"],
+                reminder_choices_minutes=data["reminder_choices_minutes"])
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -8,7 +8,7 @@ an admin form would do none of that.
 from django.contrib import admin
 
 from cells.admin import ReadOnlyAdmin, ReadOnlyInline
-from meetings.models import AbsenceExcuse, Attendance, Meeting, Minutes, MinutesAmendment
+from meetings.models import AbsenceExcuse, Attendance, Meeting, Minutes, MinutesAmendment, ReminderChoice
 
 
 class AttendanceInline(ReadOnlyInline):
@@ -54,3 +54,10 @@ class MinutesAdmin(ReadOnlyAdmin):
 class MinutesAmendmentAdmin(ReadOnlyAdmin):
     list_display = ("minutes", "number", "made_by", "made_at")
     list_select_related = ("minutes__meeting__cell", "made_by")
+
+
+@admin.register(ReminderChoice)
+class ReminderChoiceAdmin(ReadOnlyAdmin):
+    list_display = ("member", "offsets_minutes", "updated_at")
+    list_select_related = ("member",)
+    search_fields = ("member__full_name",)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cells.forms import lead_time_label
 from common.forms import DateInput
 from meetings.models import Meeting, MeetingDocument
 from meetings.services.discussion import COMMENT_MAX_LENGTH
@@ -166,3 +167,19 @@ class ExcuseForm(forms.Form):
         label=_("Reason for absence"), max_length=REASON_MAX_LENGTH,
         help_text=_("e.g. working away from home, ill, looking after a relative."),
     )
+
+
+class LeadTimesField(forms.TypedMultipleChoiceField):
+    """Ticked lead times in minutes: any whole number passes, the service says which the cell allows."""
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
+class ReminderChoiceForm(forms.Form):
+    offsets_minutes = LeadTimesField(label=_("Remind me"), required=False, coerce=int,
+                                     widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, allowed: tuple[int, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offsets_minutes"].choices = [(minutes, lead_time_label(minutes)) for minutes in allowed]

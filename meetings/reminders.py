@@ -22,12 +22,14 @@ from common.months import add_months, add_years, month_start
 from conduct.rules import badge_notice_occasion, badge_presented, badges_due
 from fees.models import FeeMonth, FeeSheet
 from fees.rules import unpaid_months
-from meetings.models import Attendance, Meeting, MeetingDocument, Minutes
+from meetings.models import Attendance, Meeting, MeetingDocument, Minutes, ReminderChoice
 from meetings.rules import (
     FEES,
     MEETINGS_WITH_DOCUMENTS,
     SUMMONED_BASES,
     counted_meetings_of,
+    effective_reminder_offsets,
+    reminder_offset_due,
     risk_level,
     risk_thresholds,
     summoned_members,
@@ -38,6 +40,7 @@ from members.models import CellMembership, Member, MemberStatus, Role
 from members.rules import probation_ends
 from members.selectors_tree import upper_level_member_ids
 from notifications import kinds
+from notifications.models import Delivery
 from notifications.services.dispatch import DispatchRequest
 
 REMINDER = "meeting_reminder"
@@ -108,42 +111,88 @@ def _settings_by_cell(cells: list[Organization]) -> dict:
 
 
 def _longest_offset_minutes() -> int:
+    # A member's lead times are among the default and the allowed ones (rules.effective_reminder_offsets).
     longest = max(_rules()["reminder_offsets_minutes"], default=0)
-    for offsets in (Organization.objects.filter(reminder_offsets_minutes__isnull=False)
-                    .values_list("reminder_offsets_minutes", flat=True).distinct()):
-        longest = max(longest, *offsets, 0)
+    for offsets, choices in (
+            Organization.objects.filter(Q(reminder_offsets_minutes__isnull=False)
+                                        | Q(reminder_choices_minutes__isnull=False))
+            .values_list("reminder_offsets_minutes", "reminder_choices_minutes").distinct()):
+        longest = max(longest, *(offsets or ()), *(choices or ()), 0)
     return longest
 
 
-def reminders_due(now: dt.datetime) -> list[DispatchRequest]:
-    """One reminder per meeting whose lead time (organisation setting) has come.
+def _choices_by_cell(cell_ids: list[int], on: dt.date) -> dict[int, set[tuple[int, ...]]]:
+    """The distinct lead times chosen by members on the rolls of each cell: one query."""
+    found: dict[int, set[tuple[int, ...]]] = {}
+    for cell_id, offsets in (
+            CellMembership.objects.current(on).filter(cell_id__in=cell_ids, member__reminder_choice__isnull=False)
+            .values_list("cell_id", "member__reminder_choice__offsets_minutes").distinct()):
+        found.setdefault(cell_id, set()).add(tuple(offsets))
+    return found
 
-    When several lead times have passed (a meeting scheduled at short notice, a scan
-    after an outage) only the nearest is sent: one reminder, not a burst. After a
-    postponement, lead times that had passed when members were told are skipped.
+
+def _reminder_key(meeting_id: int, offset: int, stamp: str) -> str:
+    return f"meeting:{meeting_id}:reminder:{offset}@{stamp}"
+
+
+def reminders_due(now: dt.datetime) -> list[DispatchRequest]:
+    """One reminder per meeting and lead time that has come for some member: the cell's
+    default, or what its members chose among the lead times it allows (rules.effective_reminder_offsets).
+
+    Each member is reminded at their nearest lead time that has passed (rules.reminder_offset_due:
+    one reminder, not a burst, and none for lead times that passed before a postponement was
+    told); which members a reminder reaches is decided when it goes out (`_reminded_member_ids`).
+    A constant number of queries, whatever the number of meetings and members.
     """
     horizon = now + dt.timedelta(minutes=_longest_offset_minutes())
     meetings = list(
         Meeting.objects.filter(status__in=Meeting.OPEN_STATUSES, starts_at__gt=now, starts_at__lte=horizon)
         .select_related("cell")
     )
-    by_cell = _settings_by_cell(list({m.cell_id: m.cell for m in meetings}.values()))
+    cells = {m.cell_id: m.cell for m in meetings}
+    by_cell = _settings_by_cell(list(cells.values()))
+    # Who is on the rolls today stands for who is summoned: a reminder that reaches nobody is harmless.
+    chosen = _choices_by_cell(list(cells), timezone.localdate(now)) if cells else {}
     requests = []
     for meeting in meetings:
-        due = [
-            offset for offset in by_cell[meeting.cell_id].reminder_offsets_minutes
-            if meeting.starts_at - dt.timedelta(minutes=offset) <= now
-            and not (meeting.status == Meeting.Status.POSTPONED
-                     and meeting.starts_at - dt.timedelta(minutes=offset) < meeting.updated_at)
+        cell = by_cell[meeting.cell_id]
+        wanted = {cell.reminder_offsets_minutes} | {
+            effective_reminder_offsets(offsets, allowed=cell.reminder_choices_minutes,
+                                       default=cell.reminder_offsets_minutes)
+            for offsets in chosen.get(meeting.cell_id, ())
+        }
+        due = {reminder_offset_due(offsets, meeting=meeting, now=now) for offsets in wanted} - {None}
+        stamp = _stamp(meeting.starts_at)
+        requests += [
+            DispatchRequest(key=_reminder_key(meeting.pk, offset, stamp), kind=REMINDER,
+                            params={"meeting_id": meeting.pk, "offset": offset, "starts": stamp})
+            for offset in sorted(due, reverse=True)
         ]
-        if not due:
-            continue
-        offset, stamp = min(due), _stamp(meeting.starts_at)
-        requests.append(DispatchRequest(
-            key=f"meeting:{meeting.pk}:reminder:{offset}@{stamp}", kind=REMINDER,
-            params={"meeting_id": meeting.pk, "offset": offset, "starts": stamp},
-        ))
     return requests
+
+
+def _reminded_member_ids(meeting: Meeting, offset: int, now: dt.datetime) -> list[int]:
+    """The summoned members a reminder at `offset` reaches: it is one of their lead times and
+    the nearest that has passed. Not those the ledger shows reminded of this start at a nearer
+    lead time already: a member who changed choice meanwhile is never reminded again earlier."""
+    summoned = list(summoned_members(meeting).order_by().values_list("pk", flat=True))
+    chosen = dict(ReminderChoice.objects.filter(member_id__in=summoned).values_list("member_id", "offsets_minutes"))
+    cell = organization_settings(meeting.cell)
+    mine = {
+        member_id: effective_reminder_offsets(chosen.get(member_id), allowed=cell.reminder_choices_minutes,
+                                              default=cell.reminder_offsets_minutes)
+        for member_id in summoned
+    }
+    wanted = [member_id for member_id, offsets in mine.items()
+              if reminder_offset_due(offsets, meeting=meeting, now=now) == offset]
+    stamp = _stamp(meeting.starts_at)
+    # Every lead time a member of the cell could have been reminded at, nearer than this one.
+    nearer = {o for offsets in (cell.reminder_offsets_minutes, cell.reminder_choices_minutes, *chosen.values())
+              for o in offsets if o < offset}
+    reminded = set(Delivery.objects.filter(
+        kind=REMINDER, member_id__in=wanted, key__in=[_reminder_key(meeting.pk, o, stamp) for o in nearer],
+    ).values_list("member_id", flat=True)) if wanted and nearer else set()
+    return [member_id for member_id in wanted if member_id not in reminded]
 
 
 def change_notices_due(now: dt.datetime, *, meeting_ids: list[int] | None = None) -> list[DispatchRequest]:
@@ -391,6 +440,13 @@ def _meeting_recipients(params: dict) -> QuerySet[Member]:
     return summoned_members(meeting) if meeting else Member.objects.none()
 
 
+def _reminder_recipients(params: dict) -> QuerySet[Member]:
+    meeting = _meeting(params)
+    if meeting is None or _stamp(meeting.starts_at) != params["starts"]:
+        return Member.objects.none()  # gone or moved: the new time has its own reminders
+    return Member.objects.filter(pk__in=_reminded_member_ids(meeting, params["offset"], timezone.now()))
+
+
 def _meeting_context(meeting: Meeting) -> dict:
     return {"meeting": meeting, "cell": meeting.cell, "agenda_headline": _headline(meeting.agenda),
             "link": meeting_url(meeting)}
@@ -544,8 +600,8 @@ def _badge_context(params: dict) -> dict | None:
 
 def register_kinds() -> None:
     email = "meetings/email/"
-    kinds.register(REMINDER, template=email + "reminder", recipients=_meeting_recipients, context=_reminder_context,
-                   reminder=True)
+    kinds.register(REMINDER, template=email + "reminder", recipients=_reminder_recipients,
+                   context=_reminder_context, reminder=True)
     kinds.register(POSTPONED, template=email + "postponed", recipients=_meeting_recipients,
                    context=_postponed_context, reminder=True)
     kinds.register(CANCELLED, template=email + "cancelled", recipients=_meeting_recipients,

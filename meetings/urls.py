@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import calendar, cell, detail, home, minutes, roll_call, schedule, series
+from meetings.views import calendar, cell, detail, home, minutes, reminders, roll_call, schedule, series
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -30,4 +30,5 @@ urlpatterns = [
     path("documents/<uuid:document_id>/delete/", detail.document_delete_view, name="document_delete"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("settings/calendar/", calendar.calendar_settings, name="calendar_settings"),
+    path("settings/reminders/", reminders.reminder_settings, name="reminder_settings"),
 ]
