@@ -1,4 +1,5 @@
-"""Locust users for bench/pages.py: sign in once, then open one page again and again.
+"""Locust users for bench/pages.py: sign in once, then open one page again and again; or poll a
+calendar feed already held (FeedPollUser).
 
 Configured by bench/pages.py through the environment: BENCH_USERNAME, BENCH_PASSWORD,
 BENCH_PATH. Each simulated user waits 0.5–1.5 s between pages, as a person reading would.
@@ -6,7 +7,7 @@ BENCH_PATH. Each simulated user waits 0.5–1.5 s between pages, as a person rea
 
 import os
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, HttpUser, between, constant, task
 
 
 class PageUser(HttpUser):
@@ -27,4 +28,21 @@ class PageUser(HttpUser):
         with self.client.get(os.environ["BENCH_PATH"], name="page", catch_response=True,
                              allow_redirects=False) as response:
             if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+
+
+class FeedPollUser(FastHttpUser):
+    """A phone that holds the member's calendar feed and asks again at once: answered 304."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        response = self.client.get(os.environ["BENCH_PATH"], name="first")
+        self.etag = response.headers.get("ETag", "")
+
+    @task
+    def page(self):
+        with self.client.get(os.environ["BENCH_PATH"], name="page", headers={"If-None-Match": self.etag},
+                             catch_response=True) as response:
+            if response.status_code != 304:
                 response.failure(f"status {response.status_code}")

@@ -1,10 +1,14 @@
-"""Benchmark: page latency at province scale with 1 and 20 signed-in users, and SQL per page.
+"""Benchmark: page latency at province scale with 1 and 20 signed-in users, SQL per page, and the
+rate of calendar-feed requests answered `304 Not Modified`.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/handbook_bench .venv/bin/python bench/pages.py
 
-Loads `seed_demo --scale province` if needed and rebuilds the roll-ups, starts gunicorn
-(3 workers) on 127.0.0.1, drives each page with locust in a separate process (headless,
---duration seconds per run), stops gunicorn and prints a table. Not a test.
+Loads `seed_demo --scale province` (or `--scale commune`) if needed and rebuilds the roll-ups,
+starts gunicorn (3 workers) on 127.0.0.1 with production settings (no DEBUG, no demo mode; only the
+HTTPS redirect and secure cookies off on plain http://127.0.0.1), drives each page with locust in a
+separate process (headless, --duration seconds per run, 0.5–1.5 s between a user's pages), then
+the demo member's calendar feed with phones that hold it (`If-None-Match`, no pause between
+requests: the most the server answers), stops gunicorn and prints a table. Not a test.
 """
 
 import argparse
@@ -23,6 +27,26 @@ from _province import ROOT, database_label, ensure_province, setup_django
 
 PASSWORD = "SoTay-2026"
 BIN = Path(sys.executable).parent
+# Production settings, as in bench/transfer.py; officers sign in with a password only (no second factor).
+PRODUCTION = {"HANDBOOK_DEMO": "0", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + "k" * 50,
+              "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SECURE_SSL_REDIRECT": "0",
+              "DJANGO_SECURE_COOKIES": "0", "DJANGO_HSTS_SECONDS": "0", "HANDBOOK_REQUIRE_OFFICER_MFA": "0",
+              "DJANGO_LOG_LEVEL": "WARNING"}
+
+
+def ensure_commune() -> None:
+    """Migrate and load `seed_demo --scale commune` unless the database holds that scale."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cells.models import Organization
+
+    call_command("migrate", verbosity=0)
+    if not 10 <= Organization.objects.count() < 100:
+        print("Loading seed_demo --scale commune...", flush=True)
+        call_command("seed_demo", scale="commune", reset=True, verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def free_port() -> int:
@@ -36,18 +60,24 @@ def pages() -> list[tuple[str, str, str | None, str]]:
     from django.urls import NoReverseMatch, reverse
 
     from cells.models import Organization
+    from meetings.models import Meeting
     from members.models import User
 
     secretary = User.objects.get(username="demo.secretary").member
     cell = secretary.memberships.filter(end_date__isnull=True).first().cell
     commune = Organization.objects.get(pk=cell.parent_id)
     province = Organization.objects.get(parent__isnull=True)
+    meeting = Meeting.objects.filter(cell=cell).order_by("-starts_at").first()
     try:
         cell_home = reverse("cell_home", kwargs={"cell_id": cell.public_id})
     except NoReverseMatch:
         cell_home = None
     return [
         ("member home (`home`)", "demo.member", reverse("home"), "100 ms"),
+        ("member's meeting list", "demo.member", reverse("cell_meetings", kwargs={"cell_id": cell.public_id}),
+         "100 ms"),
+        ("meeting detail", "demo.member", reverse("meeting_detail", kwargs={"meeting_id": meeting.public_id}),
+         "100 ms"),
         ("cell home (`cell_home`)", "demo.secretary", cell_home, "100 ms"),
         ("commune dashboard", "demo.committee", reverse("org_dashboard", kwargs={"org_id": commune.public_id}), "100 ms"),
         ("province dashboard", "demo.province", reverse("org_dashboard", kwargs={"org_id": province.public_id}), "300 ms"),
@@ -69,12 +99,22 @@ def queries_per_page(username: str, path: str) -> int:
     return len(captured.captured_queries)
 
 
-def run_locust(host: str, username: str, path: str, users: int, duration: int) -> dict:
+def feed_path() -> str:
+    from django.urls import reverse
+
+    from meetings.services.calendar import calendar_feed_get_or_create
+    from members.models import User
+
+    member = User.objects.get(username="demo.member").member
+    return reverse("calendar_feed", args=[calendar_feed_get_or_create(member=member).token])
+
+
+def run_locust(host: str, username: str, path: str, users: int, duration: int, user_class: str = "PageUser") -> dict:
     with tempfile.TemporaryDirectory() as folder:
         prefix = os.path.join(folder, "run")
         env = {**os.environ, "BENCH_USERNAME": username, "BENCH_PASSWORD": PASSWORD, "BENCH_PATH": path}
         subprocess.run(
-            [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locust_pages.py")), "--headless",
+            [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locust_pages.py")), user_class, "--headless",
              "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{duration}s", "--host", host,
              "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
             env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
@@ -90,9 +130,15 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--users", default="1,20")
+    parser.add_argument("--scale", choices=["commune", "province"], default="province")
+    parser.add_argument("--feed-users", type=int, default=20, help="phones polling the feed (0: skip)")
     args = parser.parse_args()
+    os.environ.update(PRODUCTION)
     setup_django()
-    ensure_province()
+    if args.scale == "province":
+        ensure_province()
+    else:
+        ensure_commune()
 
     from django.core.management import call_command
 
@@ -103,13 +149,13 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     plan = pages()
     counts = {label: queries_per_page(user, path) for label, user, path, _ in plan if path}
+    feed = feed_path()
 
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "handbook.settings", "HANDBOOK_DEMO": "1",
-           "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "handbook.settings"}
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "handbook.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--log-level", "warning"],
+         "--config", "handbook/gunicorn_conf.py", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     host = f"http://127.0.0.1:{port}"
@@ -126,12 +172,15 @@ def main() -> None:
                 if path:
                     print(f"  {label}, {users} user(s), {args.duration} s...", flush=True)
                     results[label, users] = run_locust(host, user, path, users, args.duration)
+        if args.feed_users:
+            print(f"  calendar feed answered 304, {args.feed_users} phones, {args.duration} s...", flush=True)
+            feed_result = run_locust(host, "", feed, args.feed_users, args.duration, "FeedPollUser")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    print(f"\nPages at province scale — {database_label()}, gunicorn {args.workers} workers, "
-          f"locust in a separate process, {args.duration} s per run, 0.5–1.5 s between pages\n")
+    print(f"\nPages at {args.scale} scale — {database_label()}, gunicorn {args.workers} workers, production "
+          f"settings, locust in a separate process, {args.duration} s per run, 0.5–1.5 s between pages\n")
     print("| page | users | p50 | p95 | requests | failures | SQL queries | target |")
     print("|---|---|---|---|---|---|---|---|")
     for label, _user, path, target in plan:
@@ -142,6 +191,11 @@ def main() -> None:
             r = results[label, users]
             print(f"| {label} | {users} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {r['requests']} | {r['failures']} "
                   f"| {counts[label]} | p95 ≤ {target}, ≤ 10 queries |")
+    if args.feed_users:
+        r = feed_result
+        print(f"\n| request | phones | req/s | p50 | p95 | requests | failures | target |\n|---|---|---|---|---|---|---|---|\n"
+              f"| calendar feed, 304 (no pause) | {args.feed_users} | **{r['rps']:.0f}** | {r['p50']:.0f} ms "
+              f"| {r['p95']:.0f} ms | {r['requests']} | {r['failures']} | ≥ 300 req/s |")
 
 
 if __name__ == "__main__":

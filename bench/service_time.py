@@ -6,8 +6,10 @@ production settings (DEBUG off, manifest static files, secure cookies), in-proce
 
 Loads `seed_demo --scale <scale>` unless the database holds that scale, collects the static files,
 then asks each page `--repeat` times through Django's test client (no network, no gunicorn: what a
-worker spends on one request) and prints the median, the 95th percentile and the SQL per request.
-Not a test: the targets are the issue's and the README keeps the figures.
+worker spends on one request) and prints the median, the 95th percentile, the median CPU time of this
+process (Python's share, the figure that holds still on a machine loaded by other work: it leaves out
+the time spent waiting for PostgreSQL or for a core) and the SQL per request. `--only` picks requests
+by label. Not a test: the targets are the issue's and the README keeps the figures.
 """
 
 import argparse
@@ -81,7 +83,7 @@ def targets() -> list[tuple[str, str | None, str, dict, str]]:
     ]
 
 
-def measure(username: str | None, path: str, options: dict, repeat: int) -> tuple[float, float, int]:
+def measure(username: str | None, path: str, options: dict, repeat: int) -> tuple[float, float, float, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -97,31 +99,37 @@ def measure(username: str | None, path: str, options: dict, repeat: int) -> tupl
     expected = 304 if headers else 200
     for _ in range(5):
         client.get(path, secure=True, **headers)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path, secure=True, **headers)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == expected, (path, response.status_code)
     with CaptureQueriesContext(connection) as captured:
         client.get(path, secure=True, **headers)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(captured.captured_queries)
+    return (statistics.median(times), times[int(len(times) * 0.95) - 1], statistics.median(cpu),
+            len(captured.captured_queries))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(ORGANISATIONS), default="commune")
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--only", action="append", default=[], metavar="LABEL",
+                        help="measure only the requests whose label starts with this (repeatable)")
     args = parser.parse_args()
     setup(args.scale)
     from _province import database_label
 
     print(f"\nService time, one user, warm, production settings, {args.scale} data, {database_label()}")
-    print(f"{'request':<24} {'median':>9} {'p95':>9} {'SQL':>4}  target (median)")
+    print(f"{'request':<24} {'median':>9} {'p95':>9} {'CPU':>9} {'SQL':>4}  target (median)")
     for label, username, path, options, target in targets():
-        median, p95, queries = measure(username, path, options, args.repeat)
-        print(f"{label:<24} {median:7.1f} ms {p95:6.1f} ms {queries:>4}  {target}", flush=True)
+        if args.only and not label.startswith(tuple(args.only)):
+            continue
+        median, p95, cpu, queries = measure(username, path, options, args.repeat)
+        print(f"{label:<24} {median:7.1f} ms {p95:6.1f} ms {cpu:6.1f} ms {queries:>4}  {target}", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cells.models import Organization
+from cells.selectors import organization_settings
 from common.months import add_months, current_month, month_start, quarter_start
 from meetings import rules
 from meetings.models import (
@@ -25,6 +26,7 @@ from meetings.models import (
     MeetingDocument,
     MeetingSeries,
     Minutes,
+    ReminderChoice,
 )
 from meetings.rules import documents_due_at, minutes_due_at
 from members.access import Scope, can_manage_cell, get_cell_for_viewer
@@ -414,14 +416,6 @@ def member_home(scope: Scope, *, now: dt.datetime | None = None, upcoming_limit:
                             withdrawn_at=m.my_excuse_withdrawn_at, confirmed_for=m.my_excuse_confirmed_for)
         for m in upcoming if m.my_excuse_id is not None
     }
-    rows = []
-    if scope.member_id:
-        # The meetings the roll-ups count, by the month each counts for.
-        rows = list(
-            Attendance.objects.filter(rules.counted_meetings_of("meeting__"), member_id=scope.member_id,
-                                      meeting__period__year=timezone.localdate(now).year)
-            .select_related("meeting__cell").order_by("meeting__starts_at")
-        )
     resolutions = []
     if scope.member_cell_ids:
         resolutions = list(
@@ -429,11 +423,28 @@ def member_home(scope: Scope, *, now: dt.datetime | None = None, upcoming_limit:
                                    finalized_at__isnull=False)
             .exclude(resolution="").select_related("meeting__cell").order_by("-meeting__starts_at")[:3]
         )
-    return MemberHome(
-        upcoming=upcoming, excuses=excuses,
-        attendance=AttendanceYear(timezone.localdate(now).year, rows),
-        resolutions=resolutions,
-    )
+    return MemberHome(upcoming=upcoming, excuses=excuses, attendance=member_attendance(scope, now=now),
+                      resolutions=resolutions)
+
+
+def member_attendance(scope: Scope, *, now: dt.datetime | None = None) -> AttendanceYear:
+    """The member's roll-call rows of this year's counted meetings, by the month each counts for."""
+    year = timezone.localdate(now or timezone.now()).year
+    if not scope.member_id:
+        return AttendanceYear(year, [])
+    return AttendanceYear(year, list(
+        Attendance.objects.filter(rules.counted_meetings_of("meeting__"), member_id=scope.member_id,
+                                  meeting__period__year=year)
+        .select_related("meeting__cell").order_by("meeting__starts_at")
+    ))
+
+
+def member_excuse(scope: Scope, meeting_id: int) -> AbsenceExcuse | None:
+    """The signed-in member's own excuse for a meeting of their cells (withdrawn ones included)."""
+    if not scope.member_id:
+        return None
+    return AbsenceExcuse.objects.filter(meeting_id=meeting_id, member_id=scope.member_id,
+                                        meeting__cell_id__in=scope.member_cell_ids).first()
 
 
 # --- The calendar feed ----------------------------------------------------------------------
@@ -488,3 +499,31 @@ def feed_fingerprint(member: Member, *, now: dt.datetime | None = None) -> str:
     language = member.user.language if member.user else settings.LANGUAGE_CODE
     head = "|".join([settings.SITE_URL, language, member.full_name, str(settings.HANDBOOK_FEED_PAST_MONTHS)])
     return hashlib.sha256("\n".join([head, *hashes[:FEED_MAX_EVENTS]]).encode()).hexdigest()[:32]
+
+
+# --- Reminder lead times ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReminderChoices:
+    """What a member may choose for meeting reminders (the home cell's settings) and has."""
+
+    allowed: tuple[int, ...]  # lead times in minutes, longest first
+    default: tuple[int, ...]  # what the member gets without a choice
+    chosen: tuple[int, ...] | None  # the member's choice as saved (None: the default)
+
+    @property
+    def effective(self) -> tuple[int, ...]:
+        return rules.effective_reminder_offsets(self.chosen, allowed=self.allowed, default=self.default)
+
+
+def reminder_choices_of(member: Member) -> ReminderChoices | None:
+    """The signed-in member's reminder lead times, by the settings of the home cell (None
+    for a member without one today)."""
+    membership = (CellMembership.objects.current().filter(member=member, kind=CellMembership.Kind.HOME)
+                  .select_related("cell").first())
+    if membership is None:
+        return None
+    cell = organization_settings(membership.cell)
+    chosen = ReminderChoice.objects.filter(member=member).values_list("offsets_minutes", flat=True).first()
+    return ReminderChoices(allowed=cell.reminder_choices_minutes, default=cell.reminder_offsets_minutes,
+                           chosen=tuple(chosen) if chosen is not None else None)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from meetings.models import DraftComment, DraftResolution, Meeting
 from members.models import CellMembership, Member
 
@@ -35,6 +36,7 @@ def draft_publish(*, meeting: Meeting, text: str, actor=None) -> DraftResolution
         elif draft.text != text:
             draft.text, draft.updated_by = text, actor
             draft.save(update_fields=["text", "updated_by", "updated_at"])
+    cells_changed([meeting.cell_id])
     return draft
 
 
@@ -59,4 +61,5 @@ def draft_comment_add(*, meeting: Meeting, member: Member, text: str, actor=None
     comment = DraftComment(draft=draft, member=member, text=text, created_at=now)
     with audit_context(actor):
         comment.save()
+    cells_changed([meeting.cell_id])  # the member's home counts the comments
     return comment

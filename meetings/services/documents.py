@@ -97,16 +97,16 @@ def document_add(*, meeting: Meeting, upload, title: str = "", kind: str = Meeti
     except Exception:
         document.file.delete(save=False)  # no row, no file
         raise
-    followups.documents_changed(meeting.pk)
+    followups.documents_changed(meeting.pk, cell_id=meeting.cell_id)
     return document
 
 
 @transaction.atomic
 def document_delete(*, document: MeetingDocument, actor=None) -> None:
-    name, storage, meeting_id = document.file.name, document.file.storage, document.meeting_id
+    name, storage, meeting = document.file.name, document.file.storage, document.meeting
     with audit_context(actor):
         document.delete()
-    followups.documents_changed(meeting_id)
+    followups.documents_changed(meeting.pk, cell_id=meeting.cell_id)
     # The file goes only once the row is surely gone.
     transaction.on_commit(lambda: storage.delete(name))
 

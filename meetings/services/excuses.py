@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from meetings.models import AbsenceExcuse, Meeting
 from members.models import CellMembership, Member
 
@@ -51,6 +52,7 @@ def excuse_submit(*, meeting: Meeting, member: Member, reason: str, actor=None,
             excuse.reason, excuse.withdrawn_at, excuse.created_at = reason, None, now
             excuse.confirmed_for = meeting.starts_at
             excuse.save(update_fields=["reason", "withdrawn_at", "created_at", "confirmed_for"])
+    cells_changed([meeting.cell_id])  # the meeting list counts the excuses
     return excuse
 
 
@@ -61,3 +63,4 @@ def excuse_withdraw(*, meeting: Meeting, member: Member, actor=None, now: dt.dat
     _check_open(meeting, member, now)
     with audit_context(actor):
         AbsenceExcuse.objects.filter(meeting=meeting, member=member, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    cells_changed([meeting.cell_id])

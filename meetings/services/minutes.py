@@ -169,7 +169,7 @@ def minutes_finalize(*, meeting: Meeting, actor=None, confirm_failed_vote: bool 
     minutes.updated_by = actor
     with audit_context(actor):
         minutes.save(update_fields=["finalized_at", "updated_by", "updated_at"])
-    followups.minutes_changed(meeting.pk)
+    followups.minutes_changed(meeting.pk, cell_id=meeting.cell_id)
     return minutes
 
 
@@ -221,5 +221,5 @@ def minutes_amend(*, meeting: Meeting, actor, reason: str, **changed) -> Minutes
         minutes.save()
         amendment = MinutesAmendment.objects.create(minutes=minutes, number=number, reason=reason,
                                                     changes=changes, made_by=actor)
-    followups.minutes_changed(meeting.pk)
+    followups.minutes_changed(meeting.pk, cell_id=meeting.cell_id)
     return amendment

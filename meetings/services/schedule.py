@@ -52,7 +52,7 @@ def meeting_schedule(*, cell: Organization, starts_at: dt.datetime, kind: str = 
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     with audit_context(actor):
         _save_meeting(meeting)
-    followups.meeting_changed(meeting.pk)
+    followups.meeting_changed(meeting.pk, cell_id=meeting.cell_id)
     return meeting
 
 
@@ -110,7 +110,7 @@ def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
     meeting.sequence += 1
     with audit_context(actor):
         _save_meeting(meeting)
-    followups.meeting_changed(meeting.pk)
+    followups.meeting_changed(meeting.pk, cell_id=meeting.cell_id)
     return meeting
 
 
@@ -134,7 +134,7 @@ def meeting_postpone(*, meeting: Meeting, starts_at: dt.datetime, reason: str, a
     meeting.sequence += 1
     with audit_context(actor):
         _save_meeting(meeting)
-    followups.meeting_changed(meeting.pk, notify_now=True)
+    followups.meeting_changed(meeting.pk, cell_id=meeting.cell_id, notify_now=True)
     return meeting
 
 
@@ -150,5 +150,5 @@ def meeting_cancel(*, meeting: Meeting, reason: str, actor=None) -> Meeting:
     with audit_context(actor):
         meeting.save(update_fields=["status", "status_reason", "announced", "change_notice_due_at", "sequence",
                                     "updated_at"])
-    followups.meeting_changed(meeting.pk, notify_now=True)
+    followups.meeting_changed(meeting.pk, cell_id=meeting.cell_id, notify_now=True)
     return meeting

@@ -2,33 +2,73 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from meetings import rules
+from meetings import page_cache, rules
 from meetings.forms import ExcuseForm
-from meetings.selectors import get_member_for_scope, member_home
+from meetings.models import Meeting
+from meetings.selectors import get_member_for_scope, member_attendance, member_excuse, member_home
 from meetings.services.excuses import excuses_open
 from members.access import cells_managed, scope_for
+
+
+def _shared_parts(data) -> dict:
+    """What the home shows alike to every member of the same cells, rendered: the next meeting
+    (without the member's excuse), the later meetings and the recent resolutions."""
+    upcoming = data.upcoming
+    first = upcoming[0] if upcoming else None
+    return {
+        # Only what the member's own part of the card needs; nothing of this member rides along.
+        "next": Meeting(pk=first.pk, public_id=first.public_id, cell_id=first.cell_id, status=first.status,
+                        starts_at=first.starts_at, ends_at=first.ends_at) if first else None,
+        "next_html": render_to_string("meetings/partials/home_next.html", {"next_meeting": first}) if first else "",
+        "later_html": render_to_string("meetings/partials/home_later.html", {"later_meetings": upcoming[1:]}),
+        "resolutions_html": render_to_string("meetings/partials/home_resolutions.html",
+                                             {"resolutions": data.resolutions}),
+    }
+
+
+def _attendance_html(member, attendance, several_cells: bool) -> str:
+    """The year's attendance, rendered once for what it shows (every field the part reads)."""
+    content = "\n".join([str(bool(member)), str(attendance.year), str(several_cells), *(
+        f"{row.pk}|{row.status}|{row.basis}|{row.meeting.public_id}|{row.meeting.starts_at.isoformat()}|"
+        f"{row.meeting.kind}|{row.meeting.cell.name}" for row in attendance.rows)])
+    return page_cache.rendered("home_attendance", content, lambda: render_to_string(
+        "meetings/partials/home_attendance.html",
+        {"member": member, "attendance": attendance, "several_cells": several_cells}))
 
 
 @login_required
 def home(request):
     scope = scope_for(request.user)
     now = timezone.now()
-    data = member_home(scope, now=now)
-    next_meeting = data.upcoming[0] if data.upcoming else None
-    next_excuse = data.excuses.get(next_meeting.pk) if next_meeting else None
+    slot = page_cache.slot("home", scope.member_cell_ids)
+    shared = slot.get()
+    if shared is None:
+        data = member_home(scope, now=now)
+        shared = _shared_parts(data)
+        slot.put(shared, until=page_cache.next_change(data.upcoming, now=now, daily=True))
+        next_meeting = shared["next"]
+        next_excuse = data.excuses.get(next_meeting.pk) if next_meeting else None
+        attendance = data.attendance
+    else:
+        next_meeting = shared["next"]
+        next_excuse = member_excuse(scope, next_meeting.pk) if next_meeting else None
+        attendance = member_attendance(scope, now=now)
+    member = get_member_for_scope(scope)
+    several_cells = len(scope.member_cell_ids) > 1
     return render(request, "meetings/home.html", {
-        "member": get_member_for_scope(scope),
+        "member": member,
         "next_meeting": next_meeting,
-        "later_meetings": data.upcoming[1:],
+        # Rendered by our own templates, escaped there.
+        **{name: mark_safe(shared[name]) for name in ("next_html", "later_html", "resolutions_html")},
         "next_excuse": next_excuse,
         "next_excuse_to_confirm": bool(next_meeting and rules.excuse_needs_confirmation(next_excuse, next_meeting)),
         "can_excuse": bool(next_meeting and scope.member_id and excuses_open(next_meeting, now=now)),
         "excuse_form": ExcuseForm(),
-        "attendance": data.attendance,
-        "resolutions": data.resolutions,
-        "several_cells": len(scope.member_cell_ids) > 1,
+        "attendance_html": mark_safe(_attendance_html(member, attendance, several_cells)),
         # Superusers manage every cell; their shortcuts are the admin site, not a list of hundreds.
         "managed_cells": list(cells_managed(scope).order_by("name")) if scope.managed_cell_ids else [],
         "oversees": bool(scope.oversight) or scope.is_superuser,

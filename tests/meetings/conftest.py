@@ -60,11 +60,15 @@ def meeting(cast):
 
 
 @pytest.fixture
-def constant_queries(django_assert_max_num_queries):
+def constant_queries(django_assert_max_num_queries, settings):
     """check(fetch, grow, ceiling): the page's queries at the small size stay under `ceiling`,
-    and after `grow()` the same page needs no more queries than before."""
+    and after `grow()` the same page needs no more queries than before. Pages are rendered in
+    full, as when nothing is kept in the cache (meetings/page_cache.py; tests/pages/test_page_cache.py
+    checks that a kept page needs fewer)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    settings.HANDBOOK_PAGE_CACHE = False
 
     def check(fetch, grow_data, ceiling):
         fetch()  # warm up: first-request work (session, caches) is not what we measure
