@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
 from fees.models import FeeKind
 
 _NOT_DIGITS = re.compile(r"[\s.,_đĐ]|VND|vnd")
@@ -33,7 +34,7 @@ class FeeBasisForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FeeKind.choices)
     base_amount = AmountField(label=_("Base amount (insured salary or pension, đồng)"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    effective_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("From"), widget=DateInput())
 
 
 class RemittanceForm(forms.Form):
@@ -41,7 +42,7 @@ class RemittanceForm(forms.Form):
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
     amount = AmountField(label=_("Amount (đồng)"),
                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    remitted_on = forms.DateField(label=_("Remitted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    remitted_on = forms.DateField(label=_("Remitted on"), widget=DateInput())
     to_organization = forms.TypedChoiceField(label=_("To"), coerce=int)
 
     def __init__(self, *args, levels=(), **kwargs):
