@@ -3,12 +3,12 @@
 import re
 from dataclasses import dataclass
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from common import pdf
 from meetings.models import Meeting, Minutes
 from meetings.roll_call_selectors import attendance_summary, minutes_amendments, roll_call_sheet, roll_call_signers
 from meetings.services.minutes import vote_result
@@ -95,14 +95,7 @@ def document_context(meeting: Meeting, minutes: Minutes | None, *, show_reasons:
 
 
 def render_pdf(meeting: Meeting, minutes: Minutes | None, *, show_reasons: bool) -> bytes:
-    """The same template as the print page, through WeasyPrint (needs Pango from the OS)."""
-    from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment
-    from weasyprint.urls import URLFetcher
-
+    """The same template as the print page, through WeasyPrint (needs Pango from the OS), tagged."""
     html = render_to_string("meetings/minutes_print.html", {**document_context(meeting, minutes, show_reasons=show_reasons),
                                                                 "pdf": True})
-    # The stylesheet is read from disk and nothing else is fetched: no URL in the text can
-    # make the server call out (or call itself back).
-    no_fetching = URLFetcher(allowed_protocols=())
-    stylesheet = CSS(filename=finders.find("css/print.css"), url_fetcher=no_fetching)
-    return HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=[stylesheet])
+    return pdf.render_pdf(html, stylesheets=["css/print.css"])
