@@ -29,6 +29,7 @@ from admissions.uploads import download_filename
 from common.forms import apply_errors
 from common.numbers import format_percent
 from common.text import positive_int
+from handbook.db_router import reads_from_replica
 from members import rules
 from members.access import can_manage_cell, get_cell_for_manager, scope_for
 from members.rules import AdmissionCategory
@@ -294,6 +295,7 @@ def _figures_table(org, year, rows, total):
 
 
 @login_required
+@reads_from_replica
 def admissions_committee(request, org_id):
     scope = scope_for(request.user)
     org = selectors.get_organization_for_admissions(scope, org_id)

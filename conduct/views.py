@@ -21,6 +21,7 @@ from conduct.forms import BadgeForm, CommendationForm, DisciplineForm, ImportFor
 from conduct.models import Commendation, Discipline
 from conduct.rules import badge_occasion, badge_years, is_presentation_date
 from conduct.services import badge_present, commendation_record, discipline_record
+from handbook.db_router import reads_from_replica
 from members.access import can_manage_cell, get_cell_for_manager, get_cell_for_viewer, scope_for
 from members.imports import MAX_BYTES
 
@@ -199,6 +200,7 @@ def badges_committee(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def badges_export(request, org_id):
     from reports.exports import FORMATS
     from reports.tables import Column, Table
@@ -253,6 +255,7 @@ def conduct_committee(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def conduct_export(request, org_id):
     from reports.exports import FORMATS
     from reports.tables import Column, Table

@@ -22,6 +22,7 @@ from evaluations.forms import (
     SelfAssessmentForm,
 )
 from evaluations.models import Level
+from handbook.db_router import reads_from_replica
 from members.access import cells_managed, get_cell_for_viewer, scope_for
 
 
@@ -363,6 +364,7 @@ def evaluation_org(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def evaluation_export(request, org_id):
     from reports.exports import FORMATS
     from reports.exports import render as render_table

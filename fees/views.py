@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fees import imports, selectors, services
 from fees.forms import FeeBasisForm, ImportForm, RemittanceForm, parse_amount
 from fees.models import FeeBasis
+from handbook.db_router import reads_from_replica
 from members.access import get_cell_for_manager, members_managed, scope_for
 from members.models import CellMembership, Member
 
@@ -218,6 +219,7 @@ def fees_import(request, cell_id):
 
 
 @login_required
+@reads_from_replica
 def fees_committee(request, org_id):
     """The committee's yearly fees: collected over due, members paid, remitted, per unit."""
     scope = scope_for(request.user)

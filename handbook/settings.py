@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.OfficerMFAMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    "handbook.db_router.RecentWriteMiddleware",
 ]
 
 ROOT_URLCONF = "handbook.urls"
@@ -118,20 +119,70 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL only -------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql")) or embedded.database_url()
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
-    )
-}
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A psycopg connection pool in each process (off by default): DATABASE_POOL_MAX connections
+# at most per process, so the server sees processes x DATABASE_POOL_MAX (README, "Scaling").
+# Pooled connections are never persistent: DATABASE_CONN_MAX_AGE does not apply then.
+DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 0, minimum=0, maximum=100)
+DATABASE_POOL = {
+    "min_size": env_int("DATABASE_POOL_MIN", 1, minimum=0, maximum=100),
+    "max_size": DATABASE_POOL_MAX,
+    # Seconds a request waits for a free connection before failing.
+    "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1, maximum=120),
+} if DATABASE_POOL_MAX else None
+if DATABASE_POOL and DATABASE_POOL["min_size"] > DATABASE_POOL_MAX:
+    raise ImproperlyConfigured("DATABASE_POOL_MIN is above DATABASE_POOL_MAX.")
 # TCP keepalives (libpq conninfo): a connection whose peer vanished (a crashed host, a
 # partition) is found dead within about a minute, not after the kernel's two hours; ignored
 # on a Unix socket (the embedded server).
-DATABASES["default"].setdefault("OPTIONS", {}).update({
+_DATABASE_OPTIONS = {
     "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
     "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
     "tcp_user_timeout": 60_000,
-})
+}
+# Behind PgBouncer in transaction pooling, consecutive statements may reach different server
+# connections: no server-side cursors (QuerySet.iterator() then fetches everything at once).
+# Advisory locks here are transaction-level (pg_advisory_xact_lock), which that mode keeps.
+DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(
+        url, conn_max_age=0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))
+    config["CONN_HEALTH_CHECKS"] = not DATABASE_POOL  # the pool checks its connections itself
+    config["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_TRANSACTION_POOLING
+    config.setdefault("OPTIONS", {}).update(_DATABASE_OPTIONS)
+    if DATABASE_POOL:
+        config["OPTIONS"]["pool"] = dict(DATABASE_POOL)
+    return config
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+# A streaming replica for dashboards, exports and roll-up reads (handbook.db_router): only
+# views and tasks marked @reads_from_replica read there, and they fall back to the primary
+# while it is down or lags. Writes and migrations always go to the primary.
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql"))
+if env_bool("HANDBOOK_TESTING", False):
+    # The test suite reads from a replica only when given one for it (tests/replica/,
+    # .ci/replica starts a streaming replica of the test server).
+    DATABASE_REPLICA_URL = env_url("HANDBOOK_TEST_REPLICA_URL", ("postgres", "postgresql"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    # A down replica costs one request this long, then the primary answers for a while.
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = 2
+    # Tests: the replica serves the test database that streaming copies from the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The test suite turns replica reads on only where it tests them (tests/replica/): elsewhere a
+# page would race the replica's replay of what the test just wrote.
+DATABASE_REPLICA_READS = not env_bool("HANDBOOK_TESTING", False)
+DATABASE_ROUTERS = ["handbook.db_router.ReplicaRouter"]
+# A replica further behind than this many seconds is not read (the primary answers).
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=0, maximum=3600)
+# How long each process trusts its last look at the replica's state (up, lag).
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5, minimum=0, maximum=300)
+# After a successful change (a POST, PUT, PATCH or DELETE) the browser reads from the
+# primary for this many seconds, so a user sees what they just wrote.
+DATABASE_REPLICA_AFTER_WRITE_SECONDS = env_int("DATABASE_REPLICA_AFTER_WRITE_SECONDS", 30, minimum=0,
+                                               maximum=3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ------------------------------------------------------------
@@ -259,6 +310,28 @@ HANDBOOK_ZALO_ACCESS_TOKEN = env_str("HANDBOOK_ZALO_ACCESS_TOKEN", "")
 # kind=template id, comma-separated: "meeting_reminder=283713,meeting_cancelled=283714".
 HANDBOOK_ZALO_TEMPLATES = dict(item.split("=", 1) for item in env_list("HANDBOOK_ZALO_TEMPLATES", []))
 HANDBOOK_ZALO_TIMEOUT = env_int("HANDBOOK_ZALO_TIMEOUT", 10, minimum=1, maximum=60)
+# The access token lasts about a day; the OA's refresh token (single use, about 3 months)
+# renews it every 30 minutes' check (notifications.services.zalo_token). Both tokens above
+# seed the stored credential once: after that the stored pair is the one in use.
+HANDBOOK_ZALO_REFRESH_TOKEN = env_str("HANDBOOK_ZALO_REFRESH_TOKEN", "")
+HANDBOOK_ZALO_APP_ID = env_str("HANDBOOK_ZALO_APP_ID", "")
+HANDBOOK_ZALO_SECRET_KEY = env_str("HANDBOOK_ZALO_SECRET_KEY", "")
+HANDBOOK_ZALO_OAUTH_URL = env_str("HANDBOOK_ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token")
+
+# --- Web push to the installed app (notifications.transports.push: VAPID, RFC 8030/8291) --
+# A key pair from `manage.py vapid_keys`; without both keys the channel is not offered.
+HANDBOOK_VAPID_PUBLIC_KEY = env_str("HANDBOOK_VAPID_PUBLIC_KEY", "")
+HANDBOOK_VAPID_PRIVATE_KEY = env_str("HANDBOOK_VAPID_PRIVATE_KEY", "")
+# Who the push services may contact about our pushes: a mailto: or https: address.
+HANDBOOK_VAPID_SUBJECT = env_str("HANDBOOK_VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https:") else
+                                 "mailto:admin@localhost")
+# Push services a browser's subscription may name (scheme://host, "*." for any subdomain):
+# the server posts to that address, so it must be a push service, not any URL a member sends.
+HANDBOOK_PUSH_SERVICES = env_list("HANDBOOK_PUSH_SERVICES", [
+    "https://fcm.googleapis.com", "https://updates.push.services.mozilla.com", "https://web.push.apple.com",
+    "https://*.notify.windows.com",
+])
+HANDBOOK_PUSH_TIMEOUT = env_int("HANDBOOK_PUSH_TIMEOUT", 10, minimum=1, maximum=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -300,6 +373,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 HANDBOOK_DOCUMENT_MAX_MB = env_int("HANDBOOK_DOCUMENT_MAX_MB", 10, minimum=1, maximum=100)
 # How far back members' calendar feeds reach (everything ahead is always in them).
 HANDBOOK_FEED_PAST_MONTHS = env_int("HANDBOOK_FEED_PAST_MONTHS", 12, minimum=1, maximum=120)
+# Parts of member pages kept per cell in the cache (meetings/page_cache.py); off = render in full.
+HANDBOOK_PAGE_CACHE = env_bool("HANDBOOK_PAGE_CACHE", True)
 # The committee dashboard counts petitions unresolved for more than this many days (petitions.rules).
 HANDBOOK_PETITION_UNRESOLVED_DAYS = env_int("HANDBOOK_PETITION_UNRESOLVED_DAYS", 30, minimum=1, maximum=3650)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cells.models import Organization
 from common.forms import apply_errors
+from handbook.db_router import reads_from_replica
 from members.access import scope_for
 from petitions import rules, selectors
 from petitions.forms import ActionForm, RaiseForm, ReopenForm
@@ -168,6 +169,7 @@ def petitions_committee(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def petitions_dashboard_card(request, org_id):
     """The committee dashboard's card (loaded by reports/org_dashboard.html): the committee page's totals."""
     org = selectors.get_committee_org(scope_for(request.user), org_id)
@@ -182,6 +184,7 @@ def _state_labels():
 
 @login_required
 @require_GET
+@reads_from_replica
 def petitions_export(request, org_id):
     from reports.exports import FORMATS
     from reports.tables import Column, Table

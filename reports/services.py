@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cells.models import Organization
+from handbook.db_router import replica_reads
 from members.access import organizations_overseen, scope_for
 from reports import builders, exports, params
 from reports.models import ExportJob
@@ -70,7 +71,8 @@ def export_job_run(*, job_id: int) -> None:
         scope = scope_for(job.user)
         if not organizations_overseen(scope).filter(pk=job.organization_id).exists():
             raise PermissionError
-        with override(job.user.language):
+        # The table's reads may go to the replica (its writes, the progress, to the primary).
+        with override(job.user.language), replica_reads():
             period, _bad = params.period_from(job.params)
             query = params.unit_query_from(job.params)
             table = builders.org_table(job.organization, job.table, period, query)

@@ -3,7 +3,6 @@ selectors, template; anything out of the user's scope is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cells.models import Organization
+from common import pdf
 from common.months import current_month
+from handbook.db_router import reads_from_replica
 from members.access import organizations_overseen, scope_for
 from reports import builders, charts, exports, params, selectors, services
 from reports.figures import COUNTS, STATUS_LABELS, band_choices, figures_from
@@ -83,6 +84,7 @@ def _period_nav(org, period, overview):
 
 @login_required
 @require_GET
+@reads_from_replica
 def dashboard(request):
     public_id = selectors.dashboard_home(scope_for(request.user))
     if public_id is None:
@@ -92,6 +94,7 @@ def dashboard(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def org_dashboard(request, org_id):
     scope = scope_for(request.user)
     org = selectors.get_organization_for_reports(scope, org_id)
@@ -124,6 +127,7 @@ def org_dashboard(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def cell_report(request, cell_id):
     scope = scope_for(request.user)
     cell = selectors.get_cell_for_reports(scope, cell_id)
@@ -155,6 +159,7 @@ def _download(table, fmt: str, *, heading: str, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def org_export(request, org_id):
     scope = scope_for(request.user)
     org = selectors.get_organization_for_reports(scope, org_id)
@@ -173,6 +178,7 @@ def org_export(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def cell_export(request, cell_id):
     scope = scope_for(request.user)
     cell = selectors.get_cell_for_reports(scope, cell_id)
@@ -242,22 +248,19 @@ def _monthly_context(request, org_id):
 
 @login_required
 @require_GET
+@reads_from_replica
 def monthly_report(request, org_id):
     return render(request, "reports/monthly_report.html", _monthly_context(request, org_id))
 
 
 @login_required
 @require_GET
+@reads_from_replica
 def monthly_report_pdf(request, org_id):
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
     context = _monthly_context(request, org_id)
     html = render_to_string("reports/monthly_report_pdf.html", context, request=request)
-    # The stylesheet comes from our static files; nothing is fetched over the network.
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf(
-        stylesheets=[CSS(filename=finders.find("reports/print.css"))])
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(pdf.render_pdf(html, stylesheets=["reports/print.css"], allow_data_urls=True),
+                            content_type="application/pdf")
     name = builders.filename(context["org"], context["period"], context["trend_table"], "pdf").replace("-trend-", "-")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
