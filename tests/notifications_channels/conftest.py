@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 from meetings import reminders
-from members.models import Role
+from members.models import Member, Role
 from notifications import kinds
 from tests import factories as f
 from tests.notifications_channels.fake_zalo import TOKEN, FakeZalo
@@ -51,3 +51,15 @@ def meeting_kinds_are_reminders(monkeypatch):
     them (a no-op once meetings/reminders.py passes `reminder=True` itself)."""
     for name in (reminders.REMINDER, reminders.POSTPONED, reminders.CANCELLED, reminders.CHANGED):
         monkeypatch.setitem(kinds._KINDS, name, dataclasses.replace(kinds.get(name), reminder=True))
+
+
+@pytest.fixture
+def notice(monkeypatch):
+    """A kind that is not a reminder, sent to the members named in its params."""
+    name = "test_notice"
+    monkeypatch.setitem(kinds._KINDS, name, kinds.Kind(
+        name=name, template="notifications/email/address-refused",
+        recipients=lambda params: Member.objects.filter(pk__in=params["members"]),
+        context=lambda params: {"address": "a@example.org", "channel": "email", "link": ""},
+    ))
+    return name

@@ -15,8 +15,6 @@ from py_vapid import Vapid
 
 from meetings import reminders
 from meetings.services.schedule import meeting_schedule
-from members.models import Member
-from notifications import kinds
 from notifications.models import BadAddress, ChannelPreference, Delivery, PushSubscription
 from notifications.services import delivery
 from notifications.services.dispatch import DispatchRequest, dispatches_create
@@ -190,18 +188,6 @@ def test_an_ended_subscription_fails_for_good_is_forgotten_and_blames_no_address
     requests = push.requests
     delivery.deliveries_send(delivery_ids=[row.pk])
     assert push.requests == requests  # not tried again
-
-
-@pytest.fixture
-def notice(monkeypatch):
-    """A kind that is not a reminder, sent to the members named in its params."""
-    name = "test_notice"
-    monkeypatch.setitem(kinds._KINDS, name, kinds.Kind(
-        name=name, template="notifications/email/address-refused",
-        recipients=lambda params: Member.objects.filter(pk__in=params["members"]),
-        context=lambda params: {"address": "a@example.org", "channel": "email", "link": ""},
-    ))
-    return name
 
 
 def test_a_member_who_wants_only_reminders_by_push_gets_no_other_notice_there(cell, push, run_jobs, notice):

@@ -10,8 +10,6 @@ from django.utils import timezone
 from meetings import reminders
 from meetings.models import Meeting
 from meetings.services.schedule import meeting_schedule
-from members.models import Member
-from notifications import kinds
 from notifications.models import BadAddress, ChannelPreference, Delivery, Notification
 from notifications.rendering import render_message
 from notifications.services import delivery, dispatch
@@ -173,18 +171,6 @@ def test_nobody_changes_another_members_channels(tree, cell, client, login, who)
     assert not ChannelPreference.objects.filter(user=hoa.user).exists()
     hoa.user.refresh_from_db()
     assert hoa.user.language == "vi"
-
-
-@pytest.fixture
-def notice(monkeypatch):
-    """A kind that is not a reminder, sent to the members named in its params."""
-    name = "test_notice"
-    monkeypatch.setitem(kinds._KINDS, name, kinds.Kind(
-        name=name, template="notifications/email/address-refused",
-        recipients=lambda params: Member.objects.filter(pk__in=params["members"]),
-        context=lambda params: {"address": "a@example.org", "channel": "email", "link": ""},
-    ))
-    return name
 
 
 def test_a_member_who_wants_only_reminders_by_sms_gets_no_other_notice_there(
