@@ -13,7 +13,6 @@ and the ledger agree (every second copy named by the ledger as uncertain), and p
 """
 
 import argparse
-import datetime as dt
 import json
 import multiprocessing
 import os
@@ -24,6 +23,9 @@ import sys
 import time
 import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as `-m bench.reminders` too
+from _common import database_create, notifications_prepare, reminder_moment
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -71,16 +73,6 @@ def _free_port() -> int:
 
 # --- Setup -------------------------------------------------------------------------------------------
 
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _django(env: dict) -> None:
     os.environ.update(env)
     import django
@@ -90,7 +82,6 @@ def _django(env: dict) -> None:
 
 def _prepare(log) -> None:
     from django.core.management import call_command
-    from django.db import connection
 
     from members.models import Member
 
@@ -98,30 +89,7 @@ def _prepare(log) -> None:
     if Member.objects.count() < 90_000:
         log("loading seed_demo --scale province (about half a minute)...")
         call_command("seed_demo", "--scale", "province", "--reset", verbosity=0)
-    with connection.cursor() as cursor:
-        # Every member gets an address (the demo data has none), and earlier runs are forgotten.
-        cursor.execute("UPDATE members_member SET email = 'dv' || id || '@bench.invalid' WHERE email = ''")
-        cursor.execute("UPDATE members_user SET email = '' WHERE email LIKE '%%@bench.invalid'")
-        cursor.execute("TRUNCATE notifications_deliveryattempt, notifications_notification, notifications_delivery, "
-                       "notifications_dispatch, notifications_badaddress, notifications_channelpreference")
-        cursor.execute("ANALYZE")  # as autovacuum would have done after the bulk load
-
-
-def _moment():
-    """When the 3-day reminders of the next round of regular meetings are all due, and the
-    2-hour ones not yet: one reminder per summoned member."""
-    from django.db.models import Max, Min
-    from django.utils import timezone
-
-    from meetings.models import Meeting
-
-    upcoming = Meeting.objects.filter(kind=Meeting.Kind.REGULAR, status__in=Meeting.OPEN_STATUSES,
-                                      starts_at__gt=timezone.now() + dt.timedelta(days=3))
-    first_day = upcoming.aggregate(day=Min("scheduled_date"))["day"]
-    round_ = upcoming.filter(scheduled_date=first_day).aggregate(first=Min("starts_at"), last=Max("starts_at"))
-    moment = round_["last"] - dt.timedelta(days=3) + dt.timedelta(minutes=1)
-    assert moment < round_["first"] - dt.timedelta(hours=2), "the round's meetings are too far apart"
-    return moment
+    notifications_prepare()  # addresses for all, and earlier runs forgotten
 
 
 def _start_workers(count: int, concurrency: int, env: dict, logs: Path) -> list[subprocess.Popen]:
@@ -167,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(message):
         print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
-    _ensure_database(database_url)
+    database_create(database_url)
     port = _free_port()
     env = {
         "DJANGO_SETTINGS_MODULE": "handbook.settings", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
@@ -187,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     _prepare(log)
     with celery_app.connection_for_write() as conn:  # forget tasks of an interrupted earlier run
         conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
-    moment = _moment()
+    moment = reminder_moment()
 
     ctx = multiprocessing.get_context("spawn")
     received, duplicates, stop = ctx.Value("q", 0), ctx.Value("q", 0), ctx.Event()
