@@ -165,7 +165,8 @@ def reminders_due(now: dt.datetime) -> list[DispatchRequest]:
         stamp = _stamp(meeting.starts_at)
         requests += [
             DispatchRequest(key=_reminder_key(meeting.pk, offset, stamp), kind=REMINDER,
-                            params={"meeting_id": meeting.pk, "offset": offset, "starts": stamp})
+                            params={"meeting_id": meeting.pk, "offset": offset, "starts": stamp,
+                                    "scanned": now.isoformat()})
             for offset in sorted(due, reverse=True)
         ]
     return requests
@@ -444,7 +445,11 @@ def _reminder_recipients(params: dict) -> QuerySet[Member]:
     meeting = _meeting(params)
     if meeting is None or _stamp(meeting.starts_at) != params["starts"]:
         return Member.objects.none()  # gone or moved: the new time has its own reminders
-    return Member.objects.filter(pk__in=_reminded_member_ids(meeting, params["offset"], timezone.now()))
+    # Who is due is judged at the fan-out, never before the scan that found the reminder due (a
+    # fan-out that waited in the queue judges by now: a nearer lead time passed meanwhile wins).
+    scanned = params.get("scanned")
+    moment = max(timezone.now(), dt.datetime.fromisoformat(scanned)) if scanned else timezone.now()
+    return Member.objects.filter(pk__in=_reminded_member_ids(meeting, params["offset"], moment))
 
 
 def _meeting_context(meeting: Meeting) -> dict:

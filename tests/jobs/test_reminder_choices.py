@@ -134,3 +134,23 @@ def test_the_scan_costs_the_same_few_queries_for_two_meetings_or_twenty(tree, ce
     with time_machine.travel(moment, tick=False), django_assert_max_num_queries(len(queries)):
         assert len(reminders.reminders_due(timezone.now())) >= 20
     assert len(queries) <= 5
+
+
+def test_a_fan_out_is_judged_no_earlier_than_the_scan_that_found_the_reminder_due(cell, people):
+    meeting = meeting_schedule(cell=cell, starts_at=f.at(10))
+    due_at = meeting.starts_at - dt.timedelta(minutes=DAY)
+    with time_machine.travel(due_at, tick=False):
+        ids = dispatches_create(requests=reminders.reminders_due(timezone.now()))
+    dispatches_fan_out(dispatch_ids=ids)  # a worker whose clock is behind the scan's moment
+    assert _reminded(meeting) == {"Đỗ Minh Quân": [3 * DAY], "Lê Thị Hoa": [DAY], "Trần Văn Bí": [DAY]}
+
+
+def test_a_fan_out_that_waited_past_a_nearer_lead_time_leaves_it_to_that_reminder(cell, people):
+    meeting = meeting_schedule(cell=cell, starts_at=f.at(10))
+    with time_machine.travel(meeting.starts_at - dt.timedelta(minutes=DAY), tick=False):
+        ids = dispatches_create(requests=reminders.reminders_due(timezone.now()))
+    with time_machine.travel(meeting.starts_at - dt.timedelta(minutes=30), tick=False):
+        dispatches_fan_out(dispatch_ids=ids)  # the queue held it past Hoa's one-hour reminder
+    assert _reminded(meeting) == {"Đỗ Minh Quân": [3 * DAY], "Trần Văn Bí": [DAY]}
+    _scan(meeting.starts_at - dt.timedelta(minutes=30))
+    assert _reminded(meeting) == {"Đỗ Minh Quân": [3 * DAY], "Lê Thị Hoa": [HOUR], "Trần Văn Bí": [DAY]}
