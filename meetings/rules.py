@@ -204,6 +204,16 @@ def regular_state(*, month: dt.date, held_on: dt.date | None, scheduled_date: dt
     return MISSED if month < month_start(today) else NOT_YET_DUE
 
 
+def last_owed_month(closed_on: dt.date | None) -> dt.date | None:
+    """The last month a cell owes a regular meeting: the month of its last open day (the day
+    before `closed_on`, when it was merged, split or closed); None while it is open. A cell
+    closed on the 1st owes nothing for that month; one closed on the 15th owes it."""
+    return None if closed_on is None else month_start(closed_on - dt.timedelta(days=1))
+
+
+# Over an organisation `o` (its `closed_on`); NULL while it is open.
+LAST_OWED_MONTH_SQL = "date_trunc('month', o.closed_on - 1)::date"
+
 REGULAR_ON_TIME_SQL = "held_on <= scheduled_date"
 REGULAR_LATE_SQL = "held_on > scheduled_date"
 REGULAR_MISSED_SQL = "(regular_held = 0 AND month < %(current_month)s)"

@@ -254,12 +254,11 @@ WITH {inputs} member_reasons AS (
 ), cells AS (
     -- A cell owes a regular meeting every month from its creation or its first meeting.
     -- (or its first month of fees, for a ledger brought in from paper).
-    -- A closed cell (merged, split, closed) owes nothing from its closing month on, and
-    -- keeps its rows before it.
+    -- A closed cell (merged, split, closed) owes nothing after the month of its last open day
+    -- (rules.last_owed_month), and keeps its rows before it.
     SELECT o.id,
            LEAST(date_trunc('month', o.created_at AT TIME ZONE %(tz)s)::date, f.first_month, fm.first_month) AS since,
-           CASE WHEN o.closed_on IS NULL THEN %(last)s
-                ELSE LEAST(%(last)s, date_trunc('month', o.closed_on - 1)::date) END AS until
+           LEAST(%(last)s, coalesce({last_owed_month}, %(last)s)) AS until
       FROM cells_organization o
       LEFT JOIN (SELECT m.cell_id, min(m.period) AS first_month FROM meetings_meeting m
                   WHERE {counted} {meeting_cells} GROUP BY m.cell_id) f ON f.cell_id = o.id
@@ -346,6 +345,7 @@ def _cells_sql(cell_ids, *, inputs: str = "") -> str:
         held_meetings=_held_meetings(cell_ids),
         counted=rules.COUNTED_MEETING_SQL,
         regular_missed=rules.REGULAR_MISSED_SQL,
+        last_owed_month=rules.LAST_OWED_MONTH_SQL,
         meeting_cells=_cell_filter("m", cell_ids),
         org_cells="" if cell_ids is None else " AND o.id = ANY(%(cell_ids)s)",
         cell_kinds=CELL_KINDS_SQL,

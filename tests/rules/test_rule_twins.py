@@ -126,3 +126,18 @@ def test_a_place_not_ended_is_the_same_loaded_or_queried(tree):
     for day in (dt.date(2026, 2, 28), dt.date(2026, 3, 1)):
         queried = set(CellMembership.objects.not_ended(day).filter(member__in=[a, b]).values_list("pk", flat=True))
         assert queried == {row.pk for row in rows if is_not_ended(row, day)}, day
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("closed_on", [None, dt.date(2026, 7, 1), dt.date(2026, 7, 15), dt.date(2026, 1, 1),
+                                       dt.date(2026, 12, 31)])
+def test_the_last_month_a_closed_cell_owes_is_the_same_in_python_and_sql(closed_on):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rules.LAST_OWED_MONTH_SQL} FROM (SELECT %s::date AS closed_on) o", [closed_on])
+        assert cursor.fetchone()[0] == rules.last_owed_month(closed_on)
+
+
+def test_a_cell_closed_on_the_first_owes_nothing_for_that_month_and_one_closed_later_owes_it():
+    assert rules.last_owed_month(dt.date(2026, 7, 1)) == dt.date(2026, 6, 1)
+    assert rules.last_owed_month(dt.date(2026, 7, 15)) == dt.date(2026, 7, 1)
+    assert rules.last_owed_month(None) is None
