@@ -190,7 +190,7 @@ def member_facts(member: Member, year: int, *, today: dt.date) -> dict:
     """Meetings attended, excused and unexcused (meetings.rules), party-fee months unpaid
     (fees.rules) and discipline (conduct.rules) in the year, for the self-assessment."""
     rows = Attendance.objects.filter(counted_meetings_of("meeting__"), member=member,
-                                     meeting__period__year=year).only("basis", "status")
+                                     year=year).only("basis", "status")  # year: the meeting's period year
     counts = attendance_counts(rows)
     unpaid = 0
     owed = 0

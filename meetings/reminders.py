@@ -322,7 +322,7 @@ def absence_nudges_due(now: dt.datetime, *, meeting_id: int | None = None) -> li
         meetings = Meeting.objects.filter(roll_call_recorded_at__gte=since)
     wanted: dict[int, set[int]] = {}
     for cell_id, member_id in (Attendance.objects.filter(
-            meeting__in=meetings.filter(counted_meetings_of(), period__year=year),
+            meeting__in=meetings.filter(counted_meetings_of(), period__year=year), year=year,
             status=Attendance.Status.UNEXCUSED, basis__in=SUMMONED_BASES,
             member__in=Member.objects.on_rolls()).values_list("meeting__cell_id", "member_id").distinct()):
         wanted.setdefault(cell_id, set()).add(member_id)
@@ -561,7 +561,7 @@ def _absences_context(params: dict) -> dict | None:
     if absences is None:
         return None  # corrected meanwhile
     meetings = [a.meeting for a in Attendance.objects.filter(
-        counted_meetings_of("meeting__"), member=member, meeting__cell=cell, meeting__period__year=params["year"],
+        counted_meetings_of("meeting__"), member=member, meeting__cell=cell, year=params["year"],
         status=Attendance.Status.UNEXCUSED, basis__in=SUMMONED_BASES,
     ).select_related("meeting").order_by("meeting__starts_at")]
     return {"member": member, "cell": cell, "year": params["year"], "months": absences.months,

@@ -434,7 +434,7 @@ def member_attendance(scope: Scope, *, now: dt.datetime | None = None) -> Attend
         return AttendanceYear(year, [])
     return AttendanceYear(year, list(
         Attendance.objects.filter(rules.counted_meetings_of("meeting__"), member_id=scope.member_id,
-                                  meeting__period__year=year)
+                                  year=year)  # the partition key: the meeting's period year
         .select_related("meeting__cell").order_by("meeting__starts_at")
     ))
 

@@ -364,7 +364,8 @@ def cell_meetings(cell: Organization, period: Period) -> list[Meeting]:
     rolls: dict[int, list[Attendance]] = {m.pk: [] for m in meetings}
     attendance = (
         Attendance.objects.filter(meeting__cell=cell, meeting__period__gte=period.start,
-                                  meeting__period__lte=period.last)
+                                  meeting__period__lte=period.last,
+                                  year__range=(period.start.year, period.last.year))  # prunes partitions
         .select_related("member")
         .order_by("member__full_name")
     )

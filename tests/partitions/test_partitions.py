@@ -13,10 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common import partitions
+from evaluations.rules import member_facts
 from meetings import rules
 from meetings.models import Attendance, Meeting
+from meetings.selectors import member_attendance
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_schedule
+from members.access import scope_for
 from notifications.models import Delivery, DeliveryAttempt, Dispatch, dispatch_year
 from notifications.services.dispatch import DispatchRequest, dispatches_create, dispatches_fan_out
 from rollups.services import rollups_rebuild, rollups_refresh_cell
@@ -109,6 +112,18 @@ def test_the_absences_of_a_year_read_only_that_years_partition(held):
     assert len(absences) == 1
     (sql,) = [q["sql"] for q in queries.captured_queries if "meetings_attendance" in q["sql"]]
     assert _partitions_read(sql, "meetings_attendance") == {f"y{held.period.year}"}
+
+
+@pytest.mark.django_db
+def test_a_members_attendance_and_evaluation_facts_read_only_that_years_partition(held, cast):
+    year = held.period.year
+    scope = scope_for(cast.member.user)
+    for read in (lambda: member_attendance(scope, now=held.starts_at),
+                 lambda: member_facts(cast.member, year, today=timezone.localdate())):
+        with CaptureQueriesContext(connection) as queries:
+            read()
+        (sql,) = [q["sql"] for q in queries.captured_queries if "FROM \"meetings_attendance\"" in q["sql"]]
+        assert _partitions_read(sql, "meetings_attendance") == {f"y{year}"}, sql
 
 
 @pytest.mark.parametrize("rebuild", ["nightly", "one cell"])
