@@ -121,8 +121,10 @@ def run_locust(host: str, username: str, path: str, users: int, duration: int, u
         )
         with open(f"{prefix}_stats.csv", newline="") as handle:
             row = next(r for r in csv.DictReader(handle) if r["Name"] == "page")
+        with open(f"{prefix}_failures.csv", newline="") as handle:  # why requests failed, with counts
+            errors = {f"{r['Name']}: {r['Error']}": int(r["Occurrences"]) for r in csv.DictReader(handle)}
     return {"p50": float(row["50%"]), "p95": float(row["95%"]), "requests": int(row["Request Count"]),
-            "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"])}
+            "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"]), "errors": errors}
 
 
 def main() -> None:
@@ -191,6 +193,9 @@ def main() -> None:
             r = results[label, users]
             print(f"| {label} | {users} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {r['requests']} | {r['failures']} "
                   f"| {counts[label]} | p95 ≤ {target}, ≤ 10 queries |")
+    for (label, users), r in results.items():
+        for error, occurrences in r["errors"].items():
+            print(f"  failures of {label} at {users} user(s): {occurrences} × {error}")
     if args.feed_users:
         r = feed_result
         print(f"\n| request | phones | req/s | p50 | p95 | requests | failures | target |\n|---|---|---|---|---|---|---|---|\n"
