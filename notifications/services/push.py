@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +73,10 @@ def push_subscription_save(*, user: User, endpoint: str, p256dh: str, auth: str,
     "only reminders" stays as it was).
     """
     endpoint, p256dh, auth = _cleaned(endpoint, p256dh, auth)
+    with connection.cursor() as cursor:
+        # Two subscribes of one new endpoint at once (a double tap) take turns: the second finds
+        # the first's row instead of breaking the unique endpoint. Transaction-level: pooler-safe.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('push:' || %s))", [endpoint])
     with audit_context(user):
         existing = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
         if existing and (existing.user_id, existing.p256dh, existing.auth) != (user.pk, p256dh, auth):

@@ -4,10 +4,11 @@ busy, an ended subscription forgotten), the subscribe and unsubscribe doors, the
 
 import datetime as dt
 import json
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -340,3 +341,28 @@ def _uncompressed():
 ])
 def test_a_browser_is_named_by_its_user_agent(agent, label):
     assert device_label(agent) == label
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_subscribes_of_one_new_browser_at_once_keep_one_subscription(cell, push):
+    _cell, (_bi, hoa, _quan, _ha) = cell
+    keys = push.browser().to_json()
+    errors, start = [], threading.Barrier(2)
+
+    def subscribe():
+        try:
+            start.wait(timeout=30)
+            push_subscription_save(user=hoa.user, endpoint=keys["endpoint"], p256dh=keys["keys"]["p256dh"],
+                                   auth=keys["keys"]["auth"], user_agent=ANDROID_CHROME)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=subscribe) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert PushSubscription.objects.filter(endpoint=keys["endpoint"]).count() == 1
