@@ -399,6 +399,7 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", SECURE_DEFAULTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "handbook.views.csrf_failure"  # in the site's frame and language
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "handbook.sessions"  # database sessions, read with one plain statement
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_DEFAULTS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # How many reverse proxies stand in front of the app (0: none, gunicorn faces the clients).

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -32,11 +33,18 @@ def get_notification_for_owner(user, public_id) -> Notification:
     return notification
 
 
+# Asked by the menu of every page: one plain statement (building it with the ORM cost more than
+# PostgreSQL answering it from the partial index on unread rows).
+_UNREAD_COUNT_SQL = f"SELECT count(*) FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL"
+
+
 def unread_count(user) -> int:
-    """One indexed count (partial index on unread rows)."""
+    """How many of the user's notifications are unread."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    with connections[router.db_for_read(Notification)].cursor() as cursor:
+        cursor.execute(_UNREAD_COUNT_SQL, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def push_subscriptions_for(user) -> QuerySet[PushSubscription]:
