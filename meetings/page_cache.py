@@ -77,14 +77,15 @@ def slot(name: str, cell_ids, *variant) -> Slot:
     return Slot("page-part:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40])
 
 
-def rendered(name: str, content: str, render) -> str:
-    """A part rendered by `render()`, kept under the hash of `content` (everything the part shows,
-    as text) and the language: content-addressed like the calendar feeds, so a change is a new key
-    and there is nothing to invalidate. For what is one member's own (their attendance), read anyway."""
+def rendered(name: str, content, render) -> str:
+    """A part rendered by `render()`, kept under the hash of `content()` (everything the part shows,
+    as text, or a hash of it) and the language: content-addressed like the calendar feeds, so a
+    change is a new key and there is nothing to invalidate. For what is one member's own (their
+    attendance); `content` is not asked for when nothing is kept."""
     if not settings.HANDBOOK_PAGE_CACHE or not getattr(cache, "available", True):
         return render()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    key = "page-part:" + hashlib.sha256(f"{name}|{language}|{content}".encode()).hexdigest()[:40]
+    key = "page-part:" + hashlib.sha256(f"{name}|{language}|{content()}".encode()).hexdigest()[:40]
     try:
         html = cache.get(key)
     except Exception:

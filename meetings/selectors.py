@@ -427,16 +427,56 @@ def member_home(scope: Scope, *, now: dt.datetime | None = None, upcoming_limit:
                       resolutions=resolutions)
 
 
+# The member's roll-call rows of a year's counted meetings (`rules.COUNTED_MEETING_SQL`), read on
+# every visit of the home: plain statements, because building them with the ORM cost several times
+# what PostgreSQL spends on them. The year is the partition key (the meeting's period year).
+_MEMBER_ATTENDANCE_FROM = f"""
+      FROM "{Attendance._meta.db_table}" a
+      JOIN {Meeting._meta.db_table} m ON m.id = a.meeting_id
+      JOIN {Organization._meta.db_table} c ON c.id = m.cell_id
+     WHERE a.member_id = %(member)s AND a.year = %(year)s AND {rules.COUNTED_MEETING_SQL}
+"""
+_MEMBER_ATTENDANCE_SQL = f"""
+    SELECT a.id, a.status, a.basis, m.id, m.public_id, m.starts_at, m.kind, m.cell_id, c.name
+    {_MEMBER_ATTENDANCE_FROM} ORDER BY m.starts_at, a.id
+"""
+# A hash of every field of those rows that the member's attendance shows, to find it rendered.
+_MEMBER_ATTENDANCE_FINGERPRINT_SQL = f"""
+    SELECT md5(coalesce(string_agg(concat_ws('|', a.id, a.status, a.basis, m.public_id, m.starts_at, m.kind, c.name),
+                                   E'\\n' ORDER BY m.starts_at, a.id), ''))
+    {_MEMBER_ATTENDANCE_FROM}
+"""
+
+
+def _attendance_year(now: dt.datetime | None) -> int:
+    return timezone.localdate(now or timezone.now()).year
+
+
 def member_attendance(scope: Scope, *, now: dt.datetime | None = None) -> AttendanceYear:
-    """The member's roll-call rows of this year's counted meetings, by the month each counts for."""
-    year = timezone.localdate(now or timezone.now()).year
+    """The member's roll-call rows of this year's counted meetings, by the month each counts for
+    (each row with its meeting's date, kind and cell's name)."""
+    year = _attendance_year(now)
     if not scope.member_id:
         return AttendanceYear(year, [])
-    return AttendanceYear(year, list(
-        Attendance.objects.filter(rules.counted_meetings_of("meeting__"), member_id=scope.member_id,
-                                  year=year)  # the partition key: the meeting's period year
-        .select_related("meeting__cell").order_by("meeting__starts_at")
-    ))
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBER_ATTENDANCE_SQL, {"member": scope.member_id, "year": year})
+        rows = cursor.fetchall()
+    return AttendanceYear(year, [
+        Attendance(pk=pk, status=status, basis=basis, member_id=scope.member_id, year=year,
+                   meeting=Meeting(pk=meeting_id, public_id=public_id, starts_at=starts_at, kind=kind,
+                                   cell=Organization(pk=cell_id, name=cell_name)))
+        for pk, status, basis, meeting_id, public_id, starts_at, kind, cell_id, cell_name in rows
+    ])
+
+
+def member_attendance_fingerprint(scope: Scope, *, now: dt.datetime | None = None) -> str:
+    """What `member_attendance` would return, as a short hash (year included): equal hashes, equal rows."""
+    year = _attendance_year(now)
+    if not scope.member_id:
+        return f"{year}:none"
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBER_ATTENDANCE_FINGERPRINT_SQL, {"member": scope.member_id, "year": year})
+        return f"{year}:{cursor.fetchone()[0]}"
 
 
 def member_excuse(scope: Scope, meeting_id: int) -> AbsenceExcuse | None:

@@ -9,7 +9,13 @@ from django.utils.safestring import mark_safe
 from meetings import page_cache, rules
 from meetings.forms import ExcuseForm
 from meetings.models import Meeting
-from meetings.selectors import get_member_for_scope, member_attendance, member_excuse, member_home
+from meetings.selectors import (
+    get_member_for_scope,
+    member_attendance,
+    member_attendance_fingerprint,
+    member_excuse,
+    member_home,
+)
 from meetings.services.excuses import excuses_open
 from members.access import cells_managed, scope_for
 
@@ -30,14 +36,15 @@ def _shared_parts(data) -> dict:
     }
 
 
-def _attendance_html(member, attendance, several_cells: bool) -> str:
-    """The year's attendance, rendered once for what it shows (every field the part reads)."""
-    content = "\n".join([str(bool(member)), str(attendance.year), str(several_cells), *(
-        f"{row.pk}|{row.status}|{row.basis}|{row.meeting.public_id}|{row.meeting.starts_at.isoformat()}|"
-        f"{row.meeting.kind}|{row.meeting.cell.name}" for row in attendance.rows)])
+def _attendance_html(scope, member, several_cells: bool, *, now, attendance=None) -> str:
+    """The year's attendance, rendered once for what it shows: kept under the hash PostgreSQL
+    computes of its rows, which are read only when that hash is new."""
+    def content():
+        return "|".join([str(bool(member)), str(several_cells), member_attendance_fingerprint(scope, now=now)])
     return page_cache.rendered("home_attendance", content, lambda: render_to_string(
         "meetings/partials/home_attendance.html",
-        {"member": member, "attendance": attendance, "several_cells": several_cells}))
+        {"member": member, "attendance": attendance or member_attendance(scope, now=now),
+         "several_cells": several_cells}))
 
 
 @login_required
@@ -56,7 +63,7 @@ def home(request):
     else:
         next_meeting = shared["next"]
         next_excuse = member_excuse(scope, next_meeting.pk) if next_meeting else None
-        attendance = member_attendance(scope, now=now)
+        attendance = None
     member = get_member_for_scope(scope)
     several_cells = len(scope.member_cell_ids) > 1
     return render(request, "meetings/home.html", {
@@ -68,7 +75,7 @@ def home(request):
         "next_excuse_to_confirm": bool(next_meeting and rules.excuse_needs_confirmation(next_excuse, next_meeting)),
         "can_excuse": bool(next_meeting and scope.member_id and excuses_open(next_meeting, now=now)),
         "excuse_form": ExcuseForm(),
-        "attendance_html": mark_safe(_attendance_html(member, attendance, several_cells)),
+        "attendance_html": mark_safe(_attendance_html(scope, member, several_cells, now=now, attendance=attendance)),
         # Superusers manage every cell; their shortcuts are the admin site, not a list of hundreds.
         "managed_cells": list(cells_managed(scope).order_by("name")) if scope.managed_cell_ids else [],
         "oversees": bool(scope.oversight) or scope.is_superuser,

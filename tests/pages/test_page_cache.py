@@ -143,6 +143,20 @@ def test_the_officers_links_are_not_shown_to_a_member(cast):
     assert roll_call not in meeting_list(as_user(cast.member), cast.tree.a1)
 
 
+def test_the_home_shows_a_corrected_roll_call_at_once_and_each_member_their_own(cast):
+    from meetings.services.roll_call import attendance_record
+    from tests.meetings.conftest import hold
+
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(-2), kind="extraordinary")
+    hold(meeting, {cast.member: "present", cast.secretary: "unexcused"})
+    client = as_user(cast.member)
+    assert "100,0 %" in home(client) and "Vắng không lý do" not in home(client)
+    assert "Vắng không lý do" in home(as_user(cast.secretary))  # same rows rendered, not the same part
+    attendance_record(meeting=meeting, entries={cast.member.pk: ("unexcused", "")})
+    page = home(client)
+    assert "Vắng không lý do" in page and "0,0 %" in page
+
+
 def test_a_renamed_cell_is_renamed_on_its_members_home(cast):
     meeting_schedule(cell=cast.tree.a1, starts_at=f.at(3))
     client = as_user(cast.member)

@@ -16,7 +16,7 @@ from common import partitions
 from evaluations.rules import member_facts
 from meetings import rules
 from meetings.models import Attendance, Meeting
-from meetings.selectors import member_attendance
+from meetings.selectors import member_attendance, member_attendance_fingerprint
 from meetings.services.roll_call import attendance_record
 from meetings.services.schedule import meeting_schedule
 from members.access import scope_for
@@ -119,6 +119,7 @@ def test_a_members_attendance_and_evaluation_facts_read_only_that_years_partitio
     year = held.period.year
     scope = scope_for(cast.member.user)
     for read in (lambda: member_attendance(scope, now=held.starts_at),
+                 lambda: member_attendance_fingerprint(scope, now=held.starts_at),
                  lambda: member_facts(cast.member, year, today=timezone.localdate())):
         with CaptureQueriesContext(connection) as queries:
             read()
