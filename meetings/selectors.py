@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -293,13 +294,20 @@ def series_meetings(cell: Organization, *, now: dt.datetime | None = None) -> li
 @dataclass
 class MeetingPage:
     meeting: Meeting
-    documents: list[MeetingDocument]
     draft: DraftResolution | None
-    comments: list[DraftComment]
     is_member: bool  # the viewer belongs to the meeting's cell (may excuse and comment)
     can_manage: bool
     my_excuse: AbsenceExcuse | None
     excuses: list[AbsenceExcuse]  # for officers and the committees above
+
+    # Read when first asked for: the page finds them rendered in the cache most of the time.
+    @cached_property
+    def documents(self) -> list[MeetingDocument]:
+        return list(self.meeting.documents.order_by("uploaded_at"))
+
+    @cached_property
+    def comments(self) -> list[DraftComment]:
+        return list(self.draft.comments.select_related("member").order_by("created_at")) if self.draft else []
 
 
 def get_meeting_page(scope: Scope, public_id, *, now: dt.datetime | None = None) -> MeetingPage:
@@ -318,9 +326,7 @@ def get_meeting_page(scope: Scope, public_id, *, now: dt.datetime | None = None)
     my_excuse = AbsenceExcuse.objects.filter(meeting=meeting, member_id=scope.member_id).first() if is_member else None
     return MeetingPage(
         meeting=meeting,
-        documents=list(meeting.documents.order_by("uploaded_at")),
         draft=draft,
-        comments=list(draft.comments.select_related("member").order_by("created_at")) if draft else [],
         is_member=is_member,
         can_manage=can_manage,
         my_excuse=my_excuse,

@@ -8,14 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from meetings import rules
+from meetings import page_cache, rules
 from meetings.forms import CommentForm, DocumentForm, DraftForm, ExcuseForm, apply_service_errors
 from meetings.models import MeetingDocument
 from meetings.selectors import (
@@ -40,11 +42,31 @@ from meetings.services.excuses import excuse_submit, excuse_withdraw, excuses_op
 from members.access import scope_for
 
 
+def _lists_html(request, page: MeetingPage) -> dict:
+    """The meeting's documents and the draft's comments, rendered. They read alike for everyone who
+    sees the meeting but its officers (whose list has buttons to remove a document), so for the
+    others they are kept per cell like the member pages' parts (meetings/page_cache.py): posting or
+    removing a document and commenting drop the cell's token."""
+    slot = page_cache.Slot(None) if page.can_manage else page_cache.slot("meeting_lists", [page.meeting.cell_id],
+                                                                        page.meeting.pk)
+    shared = slot.get()
+    if shared is None:
+        shared = {
+            "documents_html": render_to_string("meetings/partials/meeting_documents.html", {"page": page}, request),
+            "comments_html": render_to_string("meetings/partials/draft_comments.html", {"page": page}, request)
+            if page.draft else "",
+        }
+        slot.put(shared)
+    return shared
+
+
 def _render(request, page: MeetingPage, **forms):
     """The meeting page; a form that failed is passed in bound, so what was typed stays."""
     now = timezone.now()
     meeting = page.meeting
     context = {
+        # Rendered by our own templates, escaped there.
+        **{name: mark_safe(html) for name, html in _lists_html(request, page).items()},
         "page": page,
         "meeting": meeting,
         "cell": meeting.cell,

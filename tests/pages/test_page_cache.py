@@ -73,6 +73,48 @@ def test_the_home_shows_a_document_posted_or_removed_and_the_draft_comments(cast
     assert "Báo cáo tháng" not in home(client)
 
 
+def detail(client, meeting) -> str:
+    return client.get(reverse("meeting_detail", args=[meeting.public_id])).content.decode()
+
+
+def test_the_meeting_page_shows_each_document_and_comment_at_once_to_members_and_officers(cast):
+    meeting = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(3))
+    member, secretary = as_user(cast.member), as_user(cast.secretary)
+    assert "Chưa có tài liệu" in detail(member, meeting)
+    document = document_add(meeting=meeting, upload=pdf(), title="Báo cáo tháng")
+    assert "Báo cáo tháng" in detail(member, meeting)
+    page = detail(secretary, meeting)
+    assert "Báo cáo tháng" in page and reverse("document_delete", args=[document.public_id]) in page
+    assert reverse("document_delete", args=[document.public_id]) not in detail(member, meeting)
+    draft_publish(meeting=meeting, text="Dự thảo nghị quyết")
+    assert "0 ý kiến" in detail(member, meeting)
+    draft_comment_add(meeting=meeting, member=cast.secretary, text="Đồng ý với dự thảo")
+    page = detail(member, meeting)
+    assert "1 ý kiến" in page and "Đồng ý với dự thảo" in page
+    document_delete(document=document)
+    assert "Báo cáo tháng" not in detail(member, meeting)
+
+
+def test_a_meetings_kept_lists_need_fewer_queries_and_never_show_in_another_meeting(cast, settings):
+    first = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(3))
+    second = meeting_schedule(cell=cast.tree.a1, starts_at=f.at(10), kind="extraordinary")
+    document_add(meeting=first, upload=pdf(), title="Tài liệu cuộc họp đầu")
+    client = as_user(cast.member)
+    assert "Tài liệu cuộc họp đầu" in detail(client, first)
+    assert "Tài liệu cuộc họp đầu" not in detail(client, second)
+    with CaptureQueriesContext(connection) as kept:
+        detail(client, first)
+    settings.HANDBOOK_PAGE_CACHE = False
+    with CaptureQueriesContext(connection) as rendered:
+        detail(client, first)
+    assert len(kept) < len(rendered)
+    assert outsider_status(cast, first) == 404
+
+
+def outsider_status(cast, meeting) -> int:
+    return as_user(cast.outsider).get(reverse("meeting_detail", args=[meeting.public_id])).status_code
+
+
 def test_a_member_who_joins_a_cell_sees_its_meetings(cast):
     meeting_schedule(cell=cast.tree.a2, starts_at=f.at(3), place="Sân đình thôn Đoài")
     newcomer = f.member(cast.tree.a1, username="newcomer")
