@@ -305,6 +305,8 @@ def organizations_merge_tree(*, sources: list[Organization], target: Organizatio
                 "sources": ", ".join(s.name for s in sources), "target": target.name,
                 "date": on.strftime("%d/%m/%Y")},
         )
+    if target.is_cell:  # their members moved (members.services_tree)
+        cells_changed([target.pk, *(s.pk for s in sources)])
     tree_changed.send(sender=Organization, organization_ids=[target.pk, *(s.pk for s in sources)])
     return target
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cells.models import Organization
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from common.months import add_months, month_start
 from fees import rules
 from fees.models import FeeBasis, FeeMonth, FeeRate, FeeSheet, FeeSubmission, Remittance
@@ -185,6 +186,7 @@ def fee_sheet_record(*, cell: Organization, month: dt.date, received: dict[int, 
         if idempotency_key:
             FeeSubmission.objects.create(cell=cell, month=month, key=idempotency_key,
                                          submitted_by=actor if getattr(actor, "pk", None) else None)
+    cells_changed([cell_id for cell_id, _year in touched])  # the cell home's members at risk for fees
     for cell_id, year in sorted(touched):
         _refresh_rollups(cell_id, year)
     return sheet

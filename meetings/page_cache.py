@@ -6,7 +6,9 @@ cell (or set of cells), language and variant, and kept under the cells' generati
 (common/cell_versions.py): the services that change what they show (a meeting scheduled, moved,
 cancelled or held, a document posted or removed, a draft or comment, minutes, an excuse, a cell
 renamed) call `cells_changed`, and the next request renders afresh. What is the member's own (the
-excuse, the attendance, the officer's links) is never in them.
+excuse, the attendance, the officer's links) is never in them. The officers' cell home is kept the
+same way, per cell and variant; what it reads beyond the meetings (fees, memberships, statuses, the
+series) is listed in meetings/views/cell.py.
 
 A member's own part that is costly to render (the year's attendance) is kept under the hash of
 what it shows instead (`rendered`): its rows are read on every request, its rendering is not
@@ -100,11 +102,13 @@ def rendered(name: str, content, render) -> str:
     return html
 
 
-def next_change(meetings, *, now: dt.datetime, daily: bool = False) -> dt.datetime | None:
+def next_change(meetings, *, now: dt.datetime, daily: bool = False, moments=()) -> dt.datetime | None:
     """The first moment after `now` at which a part showing these meetings reads differently: a
     meeting starts or ends (its pill, whether it is still upcoming), or, for parts that count the
-    days to a meeting, the next local midnight."""
-    moments = [moment for meeting in meetings for moment in (meeting.starts_at, meeting.ends_at) if moment > now]
+    days to a meeting, the next local midnight, or one of the other `moments` the part depends on
+    (a deadline passing)."""
+    moments = [moment for moment in moments if moment > now] + [
+        moment for meeting in meetings for moment in (meeting.starts_at, meeting.ends_at) if moment > now]
     if daily:
         tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
         moments.append(timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min)))

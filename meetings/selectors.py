@@ -16,7 +16,7 @@ from django.utils.crypto import constant_time_compare
 from cells.models import Organization
 from cells.selectors import organization_settings
 from common.months import add_months, current_month, month_start, quarter_start
-from meetings import rules
+from meetings import page_cache, rules
 from meetings.models import (
     AbsenceExcuse,
     Attendance,
@@ -162,6 +162,10 @@ class CellHome:
     todos: list[Todo]
     members_summoned: int  # as meetings.rules summons them today (transfers where they attend)
     active_series: MeetingSeries | None
+    # The next moment the page reads differently with no write: a meeting starts or ends, a
+    # deadline passes, the next midnight (what is counted from today), a meeting leaves the
+    # year looked back on. The page cache keeps the rendered home no longer.
+    changes_at: dt.datetime | None = None
 
 
 PROBATION_WARNING_DAYS = 60
@@ -256,6 +260,10 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
         todos.append(Todo("thematic_quarter", period=quarter,
                           overdue=today >= quarter_end - dt.timedelta(days=30)))
 
+    deadlines = [todo.due for todo in todos if todo.kind in ("documents", "minutes")]
+    if last is not None:
+        deadlines.append(minutes_due_at(last))
+    deadlines += [m.starts_at + dt.timedelta(days=RECENT_DAYS) for m in recent]
     return CellHome(
         cell=cell,
         next_meeting=next_meeting,
@@ -267,6 +275,7 @@ def cell_home(cell: Organization, *, now: dt.datetime | None = None) -> CellHome
             if rules.summon_basis(status=status, membership_kind=kind) in rules.SUMMONED_BASES
         }),
         active_series=MeetingSeries.objects.filter(cell=cell, is_active=True).first(),
+        changes_at=page_cache.next_change(recent, now=now, daily=True, moments=deadlines),
     )
 
 

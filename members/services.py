@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cells.models import Organization
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from common.text import normalize_search
 from members import rules
 from members.models import (
@@ -90,6 +91,7 @@ def member_create(*, cell: Organization, actor=None, role: str = Role.MEMBER,
             member=member, cell=cell, kind=CellMembership.Kind.HOME, role=role,
             start_date=start_date or timezone.localdate(),
         )
+    cells_changed([cell.pk])
     return member
 
 
@@ -106,6 +108,7 @@ def member_update(*, member: Member, actor=None, **fields) -> Member:
         member.save(update_fields=[*fields, "updated_at"])
         if "phone" in fields:
             user_phone_from_record(member=member)
+    _pages_changed(member)
     return member
 
 
@@ -136,6 +139,12 @@ def _cell_has_secretary(cell: Organization) -> bool:
 
 def _user(actor):
     return actor if isinstance(actor, User) else None
+
+
+def _pages_changed(member: Member) -> None:
+    """The cells the member has or had a place in show the member on their pages kept in the
+    cache (meetings/page_cache.py: counts, names, to-dos): those are rendered afresh."""
+    cells_changed(CellMembership.objects.filter(member_id=member.pk).values_list("cell_id", flat=True))
 
 
 # Statuses a member comes back to from exemption or a temporary transfer.
@@ -230,6 +239,7 @@ def member_change_status(*, member: Member, status: str, effective_date: dt.date
                 member=member, cell=temporary_cell, kind=CellMembership.Kind.TEMPORARY,
                 role=Role.MEMBER, start_date=effective_date,
             )
+    _pages_changed(member)
     return change
 
 
@@ -263,6 +273,7 @@ def member_create_visitor(*, cell: Organization, effective_date: dt.date, other_
             member=member, cell=cell, kind=CellMembership.Kind.TEMPORARY, role=Role.MEMBER,
             start_date=effective_date,
         )
+    cells_changed([cell.pk])
     return member
 
 
@@ -296,6 +307,7 @@ def member_receive_temporary(*, cell: Organization, party_card_number: str, full
         CellMembership.objects.create(
             member=member, cell=cell, kind=CellMembership.Kind.TEMPORARY, role=Role.MEMBER, start_date=start_date,
         )
+    cells_changed([cell.pk])
     return member
 
 
@@ -332,6 +344,7 @@ def membership_end_temporary(*, member: Member, cell: Organization, end_date: dt
     membership.end_date = end_date
     with audit_context(actor):
         membership.save(update_fields=["end_date"])
+    cells_changed([cell.pk])
     return membership
 
 
@@ -349,6 +362,7 @@ def membership_set_role(*, member: Member, cell: Organization, role: str, actor=
         return current
     if role == Role.SECRETARY and _cell_has_secretary(cell):
         raise ValidationError({"role": _("The cell already has a secretary; end that term first.")})
+    cells_changed([cell.pk])
     with audit_context(actor):
         if current.start_date >= on:
             current.role = role

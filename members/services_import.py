@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cells.models import Organization
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from members import imports
 from members.access import scope_for
 from members.models import CellMembership, Member, MemberImport, MemberStatus, MemberStatusChange, Role, User
@@ -373,4 +374,5 @@ def _write(job: MemberImport, rows: list[imports.CleanRow], progress) -> tuple[i
             updated += len(batch)
             done += len(batch)
             progress(done)
+    cells_changed([job.cell_id])  # its pages count and name its members
     return created, updated

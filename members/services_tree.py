@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cells import services as tree
 from cells.models import Organization, OrganizationChange
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from members.models import CellInCharge, CellMembership, CommitteeSeat, Member, Role
 from members.services import committee_seat_add, membership_set_role
 
@@ -122,6 +123,7 @@ def organization_split(*, source: Organization, parts: list[dict], assignment: d
             summary=_("%(name)s split: %(count)s members to %(parts)s") % {
                 "name": source.name, "count": len(assignment), "parts": ", ".join(o.name for o in created)},
         )
+    cells_changed([source.pk])  # its members moved to the new cells
     tree.tree_changed.send(sender=Organization, organization_ids=[source.pk, *(o.pk for o in created)])
     return created
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cells.models import Organization
 from common.audit import audit_context
+from common.cell_versions import cells_changed
 from common.months import add_months, current_month
 from meetings.models import Meeting, MeetingSeries
 from meetings.services.schedule import meeting_schedule, meeting_update
@@ -104,6 +105,7 @@ def series_set_up(*, cell: Organization, day_of_month: int, start_time: dt.time,
         series.full_clean()
         series.save()
         change = _follow_new_series(previous, series, actor=actor, now=now)
+    cells_changed([cell.pk])  # the cell home names the active series
     change.created = series_generate(series=series, actor=actor, now=now)
     return change
 
@@ -191,4 +193,5 @@ def series_deactivate(*, series: MeetingSeries, actor=None) -> MeetingSeries:
     series.is_active = False
     with audit_context(actor):
         series.save(update_fields=["is_active"])
+    cells_changed([series.cell_id])
     return series

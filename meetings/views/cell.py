@@ -1,4 +1,16 @@
-"""The officers' pages of a cell: its home with the to-do list, and its meetings."""
+"""The officers' pages of a cell: its home with the to-do list, and its meetings.
+
+The home's summary and to-do list (next meeting, last regular meeting, to-dos, members summoned,
+active series) are kept per cell, language and variant (meetings/page_cache.py) under the cell's
+token. The services that change what they show drop it: the meetings services (scheduling, roll
+call, minutes, documents, drafts, excuses), the series (set up, stopped), the fee sheets (members
+at risk for unpaid fees), the members services (new records, records changed, status steps,
+temporary transfers in and out, roles, the roster import) and the tree's merges and splits. A
+kept home ends by itself at `CellHome.changes_at`: a listed meeting starts or ends, a deadline for
+documents or minutes passes, midnight (what is counted from today: probation, members at risk,
+what is to be scheduled). A write outside the services (a member's record changed in the admin
+site, a fix in a shell) shows after page_cache.MAX_AGE at most.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,10 +32,21 @@ PAST_PER_PAGE = 20
 def cell_home(request, cell_id):
     scope = scope_for(request.user)
     cell = get_cell_for_officer_pages(scope, cell_id)
+    can_manage = can_manage_cell(scope, cell)
+    # The summary and the to-do list are alike for the cell's officers (and, read only, for the
+    # committees above): kept per cell and variant until a write or the clock changes them.
+    slot = page_cache.slot("cell_home", [cell.pk], can_manage)
+    shared = slot.get()
+    if shared is None:
+        home = cell_home_data(cell, now=timezone.now())
+        shared = {"body_html": render_to_string("meetings/partials/cell_home_body.html", {
+            "cell": cell, "home": home, "can_manage": can_manage,
+        })}
+        slot.put(shared, until=home.changes_at)
     return render(request, "meetings/cell_home.html", {
         "cell": cell,
-        "home": cell_home_data(cell, now=timezone.now()),
-        "can_manage": can_manage_cell(scope, cell),
+        "body_html": mark_safe(shared["body_html"]),  # rendered by our own template, escaped there
+        "can_manage": can_manage,
         "section": "home",
     })
 
