@@ -1,7 +1,9 @@
 """Parts of the member pages that are the same for every member of a cell, kept in the cache.
 
 The member's home shows the next meetings of the member's cells, their documents and the cells'
-recent resolutions; the meeting list shows a cell's meetings. Those parts are rendered once per
+recent resolutions; the meeting list shows a cell's meetings; a meeting's page shows its documents
+and the comments on its draft (the same for all but the cell's officers, whose list has buttons to
+remove a document: theirs is never kept). Those parts are rendered once per
 cell (or set of cells), language and variant, and kept under the cells' generation tokens
 (common/cell_versions.py): the services that change what they show (a meeting scheduled, moved,
 cancelled or held, a document posted or removed, a draft or comment, minutes, an excuse, a cell
@@ -11,8 +13,8 @@ same way, per cell and variant; what it reads beyond the meetings (fees, members
 series) is listed in meetings/views/cell.py.
 
 A member's own part that is costly to render (the year's attendance) is kept under the hash of
-what it shows instead (`rendered`): its rows are read on every request, its rendering is not
-repeated.
+what it shows instead (`rendered`): PostgreSQL computes that hash of its rows on every request
+(meetings.selectors.member_attendance_fingerprint); the rows are read and rendered only when it is new.
 
 An entry also ends at the next moment its text changes by itself (a countdown at midnight, a
 "in progress" pill at a meeting's start or end), and after MAX_AGE at most: what a write outside
