@@ -129,7 +129,9 @@ def _units(org: Organization, period: Period, level: str, query: UnitQuery, *, w
         model, key, kinds = CellMonth, "cell", Organization.CELL_KINDS
     else:
         model, key, kinds = OrganizationMonth, "organization", Organization.GRASSROOTS_KINDS
-    in_period = Q(month__gte=period.start, month__lte=end)
+    # The rows read run from the period's start to the current month (whose row holds adoption):
+    # the period's sums leave out only the months after its end, when it has ended.
+    in_period = Q(month__lte=end) if end < month else None
     at_end, now = Q(month=end), Q(month=month)
     checkpoints = Q(month__in=period.checkpoints(month))
     aggregates = {f"f_{name}": Sum(name, filter=in_period) for name in COUNTS}
@@ -155,7 +157,7 @@ def _units(org: Organization, period: Period, level: str, query: UnitQuery, *, w
                                 f"{key}__is_active": True})
         # One month range (the period up to the current month, whose row holds adoption), so
         # the (cell, month) unique index serves each unit.
-        .filter(month__gte=period.start, month__lte=max(end, month))
+        .filter(month__gte=period.start, month__lte=month)
         .values(unit_id=F(f"{key}_id"), unit_name=F(f"{key}__name"), unit_public_id=F(f"{key}__public_id"),
                 unit_kind=F(f"{key}__kind"))
         .annotate(**aggregates)

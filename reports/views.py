@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaulttags import querystring
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_GET
 from cells.models import Organization
 from common import pdf
 from common.months import current_month
+from common.numbers import format_percent
 from handbook.db_router import reads_from_replica
+from meetings import rules
 from members.access import organizations_overseen, scope_for
 from reports import builders, charts, exports, params, selectors, services
 from reports.figures import COUNTS, STATUS_LABELS, band_choices, figures_from
@@ -34,9 +37,9 @@ def _period(request):
     return period
 
 
-def _unit_headers(query, level: str) -> list[dict]:
-    """The table's headings: label, whether numeric, the sort its link sets (toggling the
-    direction of the current one) and its aria-sort."""
+def _unit_headers(request, query, level: str) -> list[dict]:
+    """The table's headings: label, whether numeric, the link of the sort it sets (toggling the
+    direction of the current one; {% querystring %} worked out here once) and its aria-sort."""
     columns = [
         ("name", _("Cell") if level == "cells" else _("Grassroots organisation"), False),
         ("status", _("Regular meeting"), False),
@@ -53,17 +56,65 @@ def _unit_headers(query, level: str) -> list[dict]:
     current, descending = query.sort.lstrip("-"), query.sort.startswith("-")
     return [{
         "label": label, "num": num,
-        "sort": (f"-{key}" if key == query.sort else key) if key else None,
+        "href": querystring(None, request.GET, sort=f"-{key}" if key == query.sort else key, page=None)
+        if key else None,
         "aria": ("descending" if descending else "ascending") if key == current else None,
     } for key, label, num in columns]
 
 
+def _day(value, form: str) -> str:
+    return f"{value:{form}}" if value else ""
+
+
+def _unit_rows(units: selectors.UnitPage, period) -> list[dict]:
+    """The table's rows as read, worked out once per row rather than per cell in the template
+    (plain dicts: the cheapest lookups there): the link (reversed here, cheaper than {% url %}
+    in the loop), the dates, the rates (common.numbers' one figure style) and the counts."""
+    rows = []
+    for unit in units.units:
+        extra = unit.extra
+        name = "cell_report" if extra["unit_kind"] in Organization.CELL_KINDS else "org_dashboard"
+        late = unit.status == rules.LATE and extra.get("regular_held_on")
+        last_meeting_at, band = unit.last_meeting_at, unit.band
+        rows.append({
+            "url": reverse(name, args=[extra["unit_public_id"]]) + f"?period={period.key}",
+            "name": extra["unit_name"],
+            "status_pill": unit.status_pill,
+            "status_label": unit.status_label,
+            "held_on": _day(extra["regular_held_on"], "%d/%m") if late else "",
+            "scheduled": _day(extra["regular_scheduled_date"], "%d/%m") if late else "",
+            "on_time": unit.regular_on_time,
+            "due": unit.cells_due,
+            "late": unit.regular_late,
+            "missed": unit.regular_missed,
+            "thematic": unit.thematic,
+            "thematic_due": unit.thematic_due,
+            "documents": format_percent(unit.documents_rate),
+            "minutes": format_percent(unit.minutes_rate),
+            "attendance": format_percent(unit.attendance_rate),
+            "band_number": band.number if band else None,
+            "band_label": band.label if band else None,
+            "last_meeting": f"{timezone.localtime(last_meeting_at):%d/%m/%Y}" if last_meeting_at else "—",
+            "at_risk": unit.members_at_risk,
+            "to_remove": unit.members_to_remove,
+            "accounts": format_percent(unit.account_rate),
+            "signed_in": format_percent(unit.signed_in_rate),
+            "opened": format_percent(unit.opened_rate),
+        })
+    return rows
+
+
 def _trend(overview):
+    """The charts, the months (`trend`) and the rows of the charts' table as read (`trend_rows`)."""
     return {
         "attendance_chart": charts.attendance_chart(overview.trend),
         "compliance_chart": charts.compliance_chart(overview.trend),
-        "trend_table": trend_table(overview.trend),
         "trend": overview.trend,
+        "trend_rows": [{
+            "month": f"{point.month:%m/%Y}", "due": point.figures.cells_due, "on_time": point.figures.regular_on_time,
+            "late": point.figures.regular_late, "missed": point.figures.regular_missed,
+            "attendance": format_percent(point.figures.attendance_rate),
+        } for point in overview.trend],
     }
 
 
@@ -104,19 +155,18 @@ def org_dashboard(request, org_id):
     period = _period(request)
     query = params.unit_query_from(request.GET)
     units = selectors.unit_page(org, period, query, page=params.page_from(request.GET))
-    for unit in units.units:  # reversed once here: cheaper than {% url %} in the row loop
-        kind, public_id = unit.extra["unit_kind"], unit.extra["unit_public_id"]
-        name = "cell_report" if kind in Organization.CELL_KINDS else "org_dashboard"
-        unit.extra["url"] = reverse(name, args=[public_id]) + f"?period={period.key}"
     overview = selectors.organization_overview(org, period)
     return render(request, "reports/org_dashboard.html", {
         "org": org,
         "crumbs": selectors.breadcrumbs(scope, org),
         "query": query,
         "units": units,
+        "unit_rows": _unit_rows(units, period),
         "totals": overview.totals,
         "registers": selectors.register_year(org, period.start.year),
-        "unit_headers": _unit_headers(query, units.level),
+        "unit_headers": _unit_headers(request, query, units.level),
+        "status_by_month": units.level == "cells" and period.kind == "month",
+        "thematic_by_quarter": units.level == "cells" and period.kind != "year",
         "status_choices": list(STATUS_LABELS.items())[:4],
         "band_choices": band_choices(),
         "filtered": bool(query.status or query.band or query.risk or query.q),
@@ -261,6 +311,6 @@ def monthly_report_pdf(request, org_id):
     html = render_to_string("reports/monthly_report_pdf.html", context, request=request)
     response = HttpResponse(pdf.render_pdf(html, stylesheets=["reports/print.css"], allow_data_urls=True),
                             content_type="application/pdf")
-    name = builders.filename(context["org"], context["period"], context["trend_table"], "pdf").replace("-trend-", "-")
+    name = builders.filename(context["org"], context["period"], trend_table(context["trend"]), "pdf").replace("-trend-", "-")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
