@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from common.months import add_months, add_years, months_between, quarter_start
 from common.numbers import format_percent, percent, percent_fraction, percent_sql
@@ -141,3 +141,37 @@ def test_a_cell_closed_on_the_first_owes_nothing_for_that_month_and_one_closed_l
     assert rules.last_owed_month(dt.date(2026, 7, 1)) == dt.date(2026, 6, 1)
     assert rules.last_owed_month(dt.date(2026, 7, 15)) == dt.date(2026, 7, 1)
     assert rules.last_owed_month(None) is None
+
+
+def test_the_scope_read_in_one_statement_is_what_the_orms_current_memberships_and_seats_say(tree):
+    from members.access import scope_for
+    from members.models import CommitteeSeat, Role
+
+    record = factories.member(tree.a1, role=Role.SECRETARY, username="twin")
+    today = timezone.localdate()
+    ended = CellMembership.objects.create(member=record, cell=tree.b1, kind=CellMembership.Kind.TEMPORARY,
+                                          role=Role.MEMBER, start_date=today - dt.timedelta(days=90),
+                                          end_date=today - dt.timedelta(days=1))
+    CellMembership.objects.create(member=record, cell=tree.b1, kind=CellMembership.Kind.TEMPORARY,
+                                  role=Role.DEPUTY_SECRETARY, start_date=today + dt.timedelta(days=3))
+    factories.seat(record, tree.commune_a)
+    old_seat = factories.seat(record, tree.commune_b)
+    CommitteeSeat.objects.filter(pk=old_seat.pk).update(end_date=today - dt.timedelta(days=1))
+    memberships = CellMembership.objects.current().filter(member=record)
+    seats = CommitteeSeat.objects.current().filter(member=record)
+    scope = scope_for(record.user)
+    assert scope.member_id == record.pk
+    assert scope.member_cell_ids == set(memberships.values_list("cell_id", flat=True)) == {tree.a1.pk}
+    assert scope.home_cell_id == tree.a1.pk and ended.cell_id not in scope.member_cell_ids
+    assert scope.managed_cell_ids == {tree.a1.pk}
+    assert scope.oversight == tuple(sorted(seats.values_list("organization_id", "organization__path")))
+    assert [org for org, _ in scope.oversight] == [tree.commune_a.pk]
+
+
+def test_an_account_without_cells_or_seats_still_finds_its_member_record(tree):
+    from members.access import scope_for
+
+    record = factories.member(tree.a1, username="alone")
+    CellMembership.objects.filter(member=record).update(end_date=timezone.localdate() - dt.timedelta(days=1))
+    scope = scope_for(record.user)
+    assert scope.member_id == record.pk and not scope.member_cell_ids and not scope.oversight
