@@ -9,8 +9,6 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fees.services import fee_sheet_record
@@ -29,6 +27,7 @@ from members.services_tree import organization_split, organizations_merge
 from tests import factories as f
 from tests.fees.conftest import salaried
 from tests.meetings.conftest import FROZEN_NOW, grow
+from tests.pages.test_page_cache import queries_of
 from tests.roster.files import csv_bytes, rows_of
 
 D = dt.date
@@ -206,17 +205,12 @@ def test_a_kept_home_needs_fewer_queries_whatever_the_cell_size(cast, login, fro
     client = login(cast.secretary)
     path = reverse("cell_home", args=[cast.tree.a1.public_id])
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(path).status_code == 200
-        return len(captured)
-
     client.get(path)
-    kept = queries()
+    kept = queries_of(client, path)
     settings.HANDBOOK_PAGE_CACHE = False
-    rendered = queries()
+    rendered = queries_of(client, path)
     assert kept <= 5 < rendered  # the session, the user and the access checks: none of the cell's rows
     grow(cast.tree.a1, 20)
     settings.HANDBOOK_PAGE_CACHE = True
     client.get(path)
-    assert queries() == kept
+    assert queries_of(client, path) == kept
